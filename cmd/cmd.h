@@ -1,0 +1,90 @@
+/*
+ * cmd.h: the command table entry every cmd/<name>.c exports, the parsed
+ * options handed to it, and the shared CLI helpers of cmd/common.c.
+ */
+#ifndef CAIRN_CMD_CMD_H
+#define CAIRN_CMD_CMD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/error.h"
+
+struct repo;
+struct work;
+
+#define OPT_MAX 24
+
+/* One row of a command's option table. */
+struct opt_spec {
+	int short_name;        /* letter, or 0 for long-only */
+	const char *long_name; /* without "--" */
+	const char *arg;       /* argument name, or NULL for a flag */
+	const char *help;      /* one line for --help */
+};
+
+/* What the dispatcher parsed, indexed by the row of the option table. */
+struct opt_values {
+	int count[OPT_MAX];          /* times given */
+	const char **vals[OPT_MAX];  /* arguments, in order */
+};
+
+enum cmd_flags {
+	CMD_NEEDS_REPO = 1 << 0, /* open the Git work tree */
+	CMD_NEEDS_INIT = 1 << 1, /* and require cairn init */
+	CMD_WRITES = 1 << 2,     /* take the repository lock */
+	CMD_NO_OPTS = 1 << 3,    /* pass every argument through (cairn help) */
+};
+
+struct cmd_ctx {
+	struct repo *repo;      /* open with CMD_NEEDS_REPO */
+	int argc;               /* positional arguments */
+	char **argv;
+	struct opt_values *opt; /* the command's options */
+	bool quiet;             /* -q given globally or to the command */
+	int verbose;            /* -v count */
+	int exit_code;          /* set by commands that exit non-zero without an error */
+};
+
+struct cmd_entry {
+	const char *name;
+	const char *args;      /* positional part of the usage line: "PATH..." */
+	const char *summary;   /* one line for cairn help */
+	const struct opt_spec *opts; /* ends with a zero row; may be NULL */
+	int min_args, max_args;      /* max -1: no limit */
+	unsigned flags;
+	const struct cairn_error *(*run)(struct cmd_ctx *ctx);
+};
+
+/* Option values by row. */
+bool opt_given(const struct cmd_ctx *c, int row);
+const char *opt_str(const struct cmd_ctx *c, int row); /* last value, or NULL */
+size_t opt_list(const struct cmd_ctx *c, int row, const char ***vals);
+
+/* --- cmd/common.c --- */
+
+/* Has SIGINT been received? As a cancel callback for core. */
+const struct cairn_error *cmd_cancelled(void *arg);
+/* Install the SIGINT/SIGTERM flag handlers. */
+void cmd_signals_init(void);
+
+/* Open the workspace context with progress and cancellation wired to the terminal. */
+const struct cairn_error *cmd_work_open(struct work *w, struct cmd_ctx *c);
+
+/* Human size: "12.3 MiB". Thread-local rotating buffer. */
+const char *cmd_size(uint64_t bytes);
+
+/* Progress line on stderr: only on a terminal, not with -q or in CI, at most 10 Hz. */
+struct progress;
+struct progress *progress_new(const struct cmd_ctx *c, const char *what);
+void progress_update(struct progress *p, uint64_t done, uint64_t total, uint64_t bytes,
+		     uint64_t bytes_total);
+void progress_done(struct progress *p);
+void cmd_digest_progress(uint64_t files, uint64_t files_total, uint64_t bytes,
+			 uint64_t bytes_total, void *arg);
+
+/* Print a warning line "cairn: warning: ..." on stderr. */
+void cmd_warn(const char *fmt, ...) CAIRN_PRINTF(1, 2);
+
+#endif

@@ -1,0 +1,173 @@
+/*
+ * common.c: what several commands share on the terminal side: SIGINT as a
+ * cancel flag, human sizes, warnings, and the throttled progress line.
+ */
+#include "buildconf.h"
+
+#include "cmd/cmd.h"
+
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/fsutil.h"
+#include "core/tempfile.h"
+#include "core/work.h"
+#include "core/xmalloc.h"
+
+static volatile sig_atomic_t cmd_signal;
+
+static void cmd_on_signal(int sig)
+{
+	if (cmd_signal) {
+		/* second interrupt: stop now, leaving no temp file behind */
+		tempfile_cleanup_all();
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	cmd_signal = sig;
+}
+
+void cmd_signals_init(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cmd_on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+const struct cairn_error *cmd_cancelled(void *arg)
+{
+	(void)arg;
+	if (cmd_signal)
+		return err_new(CAIRN_ERR_CANCELLED, "interrupted");
+	return NULL;
+}
+
+const char *cmd_size(uint64_t bytes)
+{
+	static _Thread_local char ring[4][32];
+	static _Thread_local unsigned next;
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	char *s = ring[next++ % 4];
+	double v = (double)bytes;
+	int u = 0;
+
+	while (v >= 1024 && u < 5) {
+		v /= 1024;
+		u++;
+	}
+	if (u == 0)
+		snprintf(s, 32, "%llu B", (unsigned long long)bytes);
+	else
+		snprintf(s, 32, "%.1f %s", v, units[u]);
+	return s;
+}
+
+void cmd_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fflush(stdout);
+	fputs("cairn: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+struct progress {
+	const char *what;
+	int64_t last_ns;
+	int64_t start_ns;
+	bool drawn;
+	int width;
+};
+
+struct progress *progress_new(const struct cmd_ctx *c, const char *what)
+{
+	struct progress *p;
+	const char *ci = getenv("CI"), *cols = getenv("COLUMNS");
+	struct winsize ws;
+
+	if (c->quiet || !isatty(2) || (ci && *ci))
+		return NULL;
+	p = xcalloc(1, sizeof(*p));
+	p->what = what;
+	p->start_ns = fs_now_ns();
+	p->width = 80;
+	if (cols && atoi(cols) > 20)
+		p->width = atoi(cols);
+	else if (ioctl(2, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 20)
+		p->width = ws.ws_col;
+	return p;
+}
+
+static void progress_draw(struct progress *p, uint64_t done, uint64_t total, uint64_t bytes,
+			  uint64_t bytes_total)
+{
+	char line[256];
+	double secs = (double)(fs_now_ns() - p->start_ns) / 1e9;
+	int n;
+
+	n = snprintf(line, sizeof(line), "%s: %llu/%llu files", p->what, (unsigned long long)done,
+		     (unsigned long long)total);
+	if (bytes_total && n > 0 && (size_t)n < sizeof(line))
+		n += snprintf(line + n, sizeof(line) - (size_t)n, ", %s/%s, %s/s", cmd_size(bytes),
+			      cmd_size(bytes_total), cmd_size(secs > 0 ? (uint64_t)(bytes / secs) : 0));
+	if (n >= p->width)
+		line[p->width - 1] = '\0';
+	fprintf(stderr, "\r%-*s", p->width - 1, line);
+	fflush(stderr);
+	p->drawn = true;
+}
+
+void progress_update(struct progress *p, uint64_t done, uint64_t total, uint64_t bytes,
+		     uint64_t bytes_total)
+{
+	int64_t now;
+
+	if (p == NULL)
+		return;
+	now = fs_now_ns();
+	if (now - p->last_ns < 100000000) /* 10 Hz */
+		return;
+	if (!p->drawn && now - p->start_ns < 500000000)
+		return; /* quick jobs draw nothing */
+	p->last_ns = now;
+	progress_draw(p, done, total, bytes, bytes_total);
+}
+
+void progress_done(struct progress *p)
+{
+	if (p == NULL)
+		return;
+	if (p->drawn)
+		fprintf(stderr, "\r%-*s\r", p->width - 1, "");
+	free(p);
+}
+
+void cmd_digest_progress(uint64_t files, uint64_t files_total, uint64_t bytes,
+			 uint64_t bytes_total, void *arg)
+{
+	progress_update(arg, files, files_total, bytes, bytes_total);
+}
+
+const struct cairn_error *cmd_work_open(struct work *w, struct cmd_ctx *c)
+{
+	const struct cairn_error *e = work_open(w, c->repo);
+
+	if (e)
+		return e;
+	w->digest.cancel = cmd_cancelled;
+	return NULL;
+}

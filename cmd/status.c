@@ -1,0 +1,132 @@
+/*
+ * status.c: cairn status [PATH...]: compare each tracked output's workspace
+ * data with its pointer: up to date, modified (with the files that differ),
+ * missing, or not in the cache. See cairn-status(1).
+ */
+#include "buildconf.h"
+
+#include "cmd/cmd.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "core/out.h"
+#include "core/ptr.h"
+#include "core/status.h"
+#include "core/work.h"
+
+static const struct opt_spec status_opts[] = {
+	{ 'q', "quiet", NULL, "print nothing; exit 1 when anything is not up to date" },
+	{ 0, "json", NULL, "print JSON" },
+	{ 0, NULL, NULL, NULL },
+};
+
+enum { STATUS_QUIET, STATUS_JSON };
+
+static void status_print(const struct out *o, const struct status_result *r)
+{
+	size_t i;
+
+	if (r->kind == STATUS_CLEAN)
+		return;
+	if (r->kind == STATUS_MISSING && !r->in_cache)
+		printf("missing: %s (not in cache)\n", o->rel);
+	else if (r->kind == STATUS_MODIFIED && !r->in_cache && r->n == 0)
+		printf("modified: %s (the recorded version is not in the cache)\n", o->rel);
+	else
+		printf("%s: %s\n", status_kind_name(r->kind), o->rel);
+	for (i = 0; i < r->n; i++)
+		printf("    %-9s %s\n", status_change_name(r->changes[i].change),
+		       r->changes[i].path);
+}
+
+static json_t *status_json(const struct out *o, const struct status_result *r)
+{
+	json_t *j = json_object(), *ch = json_array();
+	size_t i;
+
+	json_object_set_new(j, "path", json_string(o->rel));
+	json_object_set_new(j, "pointer", json_string(o->ptr_rel));
+	json_object_set_new(j, "type", json_string(o->ptr->type == PTR_DIR ? "dir" : "file"));
+	json_object_set_new(j, "status", json_string(status_kind_name(r->kind)));
+	json_object_set_new(j, "in_cache", json_boolean(r->in_cache));
+	if (r->git_tracked)
+		json_object_set_new(j, "also_in_git", json_true());
+	for (i = 0; i < r->n; i++) {
+		json_t *c = json_object();
+
+		json_object_set_new(c, "path", json_string(r->changes[i].path));
+		json_object_set_new(c, "change", json_string(status_change_name(r->changes[i].change)));
+		json_array_append_new(ch, c);
+	}
+	json_object_set_new(j, "changes", ch);
+	return j;
+}
+
+static const struct cairn_error *cmd_status(struct cmd_ctx *c)
+{
+	const struct cairn_error *e;
+	bool quiet = opt_given(c, STATUS_QUIET), json = opt_given(c, STATUS_JSON);
+	struct out_list outs = OUT_LIST_INIT;
+	json_t *jouts = json ? json_array() : NULL;
+	size_t i, dirty = 0;
+	struct work w;
+
+	if ((e = cmd_work_open(&w, c)) != NULL)
+		return e;
+	e = c->argc ? out_collect_args(&outs, c->repo, c->argv, c->argc)
+		    : out_collect_all(&outs, c->repo);
+	for (i = 0; e == NULL && i < outs.n; i++) {
+		struct status_result r;
+
+		if ((e = status_out(&r, &w, &outs.v[i])) != NULL)
+			break;
+		if (r.kind != STATUS_CLEAN)
+			dirty++;
+		if (r.git_tracked && !quiet && !json)
+			cmd_warn("'%s' is tracked by both git and cairn; run: git rm --cached '%s'",
+				 outs.v[i].rel, outs.v[i].rel);
+		if (json)
+			json_array_append_new(jouts, status_json(&outs.v[i], &r));
+		else if (!quiet)
+			status_print(&outs.v[i], &r);
+		status_result_release(&r);
+	}
+	if (e == NULL) {
+		if (json) {
+			json_t *root = json_object();
+
+			json_object_set_new(root, "outputs", jouts);
+			json_object_set_new(root, "clean", json_boolean(dirty == 0));
+			jouts = NULL;
+			json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+			putchar('\n');
+			json_decref(root);
+		} else if (!quiet && dirty == 0) {
+			if (outs.n == 0)
+				printf("no tracked outputs\n");
+			else
+				printf("up to date: %zu tracked output%s\n", outs.n,
+				       outs.n == 1 ? "" : "s");
+		}
+		if (quiet && dirty)
+			c->exit_code = 1;
+	}
+	json_decref(jouts);
+	out_list_release(&outs);
+	work_close(&w);
+	return e;
+}
+
+const struct cmd_entry cmd_status_entry = {
+	.name = "status",
+	.args = "[PATH...]",
+	.summary = "show which tracked outputs differ from their pointers",
+	.opts = status_opts,
+	.min_args = 0,
+	.max_args = -1,
+	.flags = CMD_NEEDS_INIT,
+	.run = cmd_status,
+};

@@ -1,0 +1,25 @@
+/*
+ * par.h: run a function over the indexes 0..n-1 on several threads (the
+ * hashing and transfer pool). The first error stops the others; errors are
+ * copied across threads, never passed as pointers. Thread-safe.
+ */
+#ifndef CAIRN_CORE_PAR_H
+#define CAIRN_CORE_PAR_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+
+/* One unit of work; thread is 0..jobs-1, for per-thread scratch state. */
+typedef const struct cairn_error *(*par_item_cb)(void *arg, size_t i, int thread);
+/* Polled between items; a non-NULL error stops the run (e.g. CANCELLED). */
+typedef const struct cairn_error *(*par_cancel_cb)(void *arg);
+
+/* Number of online CPUs (at least 1). */
+int par_ncpu(void);
+
+/* Run fn for every index on up to jobs threads (jobs <= 0: one per CPU). */
+const struct cairn_error *par_run(size_t n, int jobs, par_item_cb fn, void *arg,
+				  par_cancel_cb cancel, void *cancel_arg);
+
+#endif

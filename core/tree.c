@@ -1,0 +1,351 @@
+/*
+ * tree.c: directory trees and their manifests. A loaded tree is checked
+ * completely (names, symlink targets, depth, declared totals) before any
+ * caller can act on it, so checkout never starts on a hostile tree.
+ */
+#include "buildconf.h"
+
+#include "core/tree.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/cache.h"
+#include "core/hash.h"
+#include "core/name.h"
+#include "core/xmalloc.h"
+
+struct tree *tree_new(void)
+{
+	return xcalloc(1, sizeof(struct tree));
+}
+
+void tree_free(struct tree *t)
+{
+	size_t i;
+
+	if (t == NULL)
+		return;
+	for (i = 0; i < t->n; i++) {
+		free(t->e[i].name);
+		free(t->e[i].target);
+		tree_free(t->e[i].sub);
+	}
+	free(t->e);
+	free(t);
+}
+
+struct tree_entry *tree_add(struct tree *t, const char *name, enum tree_type type)
+{
+	struct tree_entry *e;
+
+	XGROW(t->e, t->n + 1, t->cap);
+	e = &t->e[t->n++];
+	memset(e, 0, sizeof(*e));
+	e->name = xstrdup(name);
+	e->type = type;
+	return e;
+}
+
+static int tree_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct tree_entry *)a)->name, ((const struct tree_entry *)b)->name);
+}
+
+void tree_sort(struct tree *t)
+{
+	size_t i;
+
+	qsort(t->e, t->n, sizeof(*t->e), tree_cmp);
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].sub)
+			tree_sort(t->e[i].sub);
+}
+
+const struct tree_entry *tree_find(const struct tree *t, const char *name)
+{
+	size_t lo = 0, hi = t ? t->n : 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, t->e[mid].name);
+
+		if (c == 0)
+			return &t->e[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+const struct cairn_error *tree_seal(struct oid *root, uint64_t *size, uint64_t *nfiles,
+				    struct tree *t, struct cache *c)
+{
+	const struct cairn_error *e;
+	struct manifest m = MANIFEST_INIT;
+	struct buf b = BUF_INIT;
+	uint64_t tsize = 0, tfiles = 0;
+	size_t i;
+
+	for (i = 0; i < t->n; i++) {
+		struct tree_entry *te = &t->e[i];
+		struct manifest_entry *me;
+
+		if (te->type == TREE_OTHER) {
+			manifest_release(&m);
+			return err_new(CAIRN_ERR_FAILED, "cannot store '%s'", te->name);
+		}
+		if (te->type == TREE_DIR) {
+			if ((e = tree_seal(&te->id, &te->size, &te->nfiles, te->sub, c)) != NULL) {
+				manifest_release(&m);
+				return e;
+			}
+			te->known = true;
+		}
+		if (te->type == TREE_FILE && !te->known) {
+			manifest_release(&m);
+			return err_new(CAIRN_ERR_FAILED, "'%s' was not hashed", te->name);
+		}
+		me = manifest_add(&m, te->name, (enum manifest_type)te->type);
+		me->id = te->id;
+		me->size = te->size;
+		me->nfiles = te->nfiles;
+		me->exec = te->exec;
+		if (te->type == TREE_SYMLINK)
+			me->target = xstrdup(te->target);
+		if (te->type != TREE_SYMLINK)
+			tsize += te->size;
+		tfiles += te->type == TREE_DIR ? te->nfiles : 1;
+	}
+	/* scans and loads keep entries sorted; manifest_format needs it */
+	buf_init(&b);
+	manifest_format(&b, &m);
+	manifest_release(&m);
+	if (c) {
+		e = cache_insert_buf(root, c, b.s, b.len);
+	} else {
+		hash_buf(root, b.s, b.len);
+		e = NULL;
+	}
+	buf_release(&b);
+	if (e)
+		return e;
+	*size = tsize;
+	*nfiles = tfiles;
+	return NULL;
+}
+
+static const struct cairn_error *tree_load_rec(struct tree **out, const struct cache *c,
+					       const struct oid *id, int depth, uint64_t *size,
+					       uint64_t *nfiles)
+{
+	const struct cairn_error *e;
+	struct manifest m = MANIFEST_INIT;
+	struct tree *t;
+	char *data;
+	size_t len, i;
+	const char *why;
+
+	if (depth > TREE_MAX_DEPTH)
+		return err_new(CAIRN_ERR_FORMAT, "manifest %s: folders nested too deeply", oid_hex(id));
+	e = cache_read_small(&data, &len, c, id, MANIFEST_MAX_BYTES);
+	if (err_is(e, CAIRN_ERR_NOT_FOUND))
+		return err_new(CAIRN_ERR_NOT_FOUND, "manifest %s is not in the cache", oid_hex(id));
+	if (e)
+		return e;
+	e = manifest_parse(&m, data, len, oid_hex(id));
+	free(data);
+	if (e)
+		return e;
+	t = tree_new();
+	*size = 0;
+	*nfiles = 0;
+	for (i = 0; i < m.n; i++) {
+		struct manifest_entry *me = &m.entries[i];
+		struct tree_entry *te = tree_add(t, me->name, (enum tree_type)me->type);
+
+		te->id = me->id;
+		te->known = true;
+		te->size = me->size;
+		te->nfiles = me->nfiles;
+		te->exec = me->exec;
+		if (me->type == MANIFEST_SYMLINK) {
+			if ((why = name_check_link_target(me->target, depth)) != NULL) {
+				e = err_new(CAIRN_ERR_FORMAT, "manifest %s: symlink '%s': %s",
+					    oid_hex(id), me->name, why);
+				break;
+			}
+			te->target = xstrdup(me->target);
+			te->size = 0;
+			*nfiles += 1;
+		} else if (me->type == MANIFEST_DIR) {
+			uint64_t s, n;
+
+			if ((e = tree_load_rec(&te->sub, c, &me->id, depth + 1, &s, &n)) != NULL)
+				break;
+			if (s != me->size || n != me->nfiles) {
+				e = err_new(CAIRN_ERR_FORMAT,
+					    "manifest %s: folder '%s' does not hold what it declares",
+					    oid_hex(id), me->name);
+				break;
+			}
+			*size += s;
+			*nfiles += n;
+		} else {
+			*size += me->size;
+			*nfiles += 1;
+		}
+	}
+	manifest_release(&m);
+	if (e) {
+		tree_free(t);
+		return e;
+	}
+	*out = t;
+	return NULL;
+}
+
+const struct cairn_error *tree_load(struct tree **out, const struct cache *c,
+				    const struct oid *root)
+{
+	uint64_t size, nfiles;
+
+	return tree_load_rec(out, c, root, 0, &size, &nfiles);
+}
+
+static const struct cairn_error *tree_walk_rec(struct tree *t, struct buf *path,
+					       tree_file_cb cb, void *arg)
+{
+	const struct cairn_error *e;
+	size_t i, base = path->len;
+
+	for (i = 0; i < t->n; i++) {
+		struct tree_entry *te = &t->e[i];
+
+		path->len = base;
+		if (base)
+			buf_addch(path, '/');
+		buf_adds(path, te->name);
+		if (te->type == TREE_FILE) {
+			if ((e = cb(path->s, te, arg)) != NULL)
+				return e;
+		} else if (te->type == TREE_DIR && te->sub) {
+			if ((e = tree_walk_rec(te->sub, path, cb, arg)) != NULL)
+				return e;
+		}
+	}
+	path->len = base;
+	if (path->cap)
+		path->s[base] = '\0';
+	return NULL;
+}
+
+const struct cairn_error *tree_walk_files(struct tree *t, tree_file_cb cb, void *arg)
+{
+	const struct cairn_error *e;
+	struct buf path = BUF_INIT;
+
+	buf_init(&path);
+	e = tree_walk_rec(t, &path, cb, arg);
+	buf_release(&path);
+	return e;
+}
+
+struct tree_diff_run {
+	struct buf path;
+	tree_diff_cb cb;
+	void *arg;
+};
+
+/* Report a whole entry (and, for folders, everything below) as added or deleted. */
+static const struct cairn_error *tree_diff_all(struct tree_diff_run *r,
+					       const struct tree_entry *te, enum tree_change ch)
+{
+	const struct cairn_error *e;
+	size_t base = r->path.len, i;
+
+	if (te->type != TREE_DIR || te->sub == NULL || te->sub->n == 0)
+		return r->cb(r->path.s, ch, ch == TREE_DELETED ? te : NULL,
+			     ch == TREE_ADDED ? te : NULL, r->arg);
+	for (i = 0; i < te->sub->n; i++) {
+		r->path.len = base;
+		buf_addch(&r->path, '/');
+		buf_adds(&r->path, te->sub->e[i].name);
+		if ((e = tree_diff_all(r, &te->sub->e[i], ch)) != NULL)
+			return e;
+	}
+	r->path.len = base;
+	r->path.s[base] = '\0';
+	return NULL;
+}
+
+static bool tree_entry_same(const struct tree_entry *a, const struct tree_entry *b)
+{
+	if (a->type != b->type)
+		return false;
+	if (a->type == TREE_SYMLINK)
+		return strcmp(a->target, b->target) == 0;
+	if (a->type == TREE_FILE)
+		return a->known && b->known && oid_equal(&a->id, &b->id) && a->exec == b->exec;
+	return false;
+}
+
+static const struct cairn_error *tree_diff_rec(struct tree_diff_run *r, const struct tree *a,
+					       const struct tree *b)
+{
+	const struct cairn_error *e = NULL;
+	size_t i = 0, j = 0, base = r->path.len;
+	size_t na = a ? a->n : 0, nb = b ? b->n : 0;
+
+	while (e == NULL && (i < na || j < nb)) {
+		const struct tree_entry *x = i < na ? &a->e[i] : NULL;
+		const struct tree_entry *y = j < nb ? &b->e[j] : NULL;
+		int c = x == NULL ? 1 : y == NULL ? -1 : strcmp(x->name, y->name);
+
+		r->path.len = base;
+		if (base)
+			buf_addch(&r->path, '/');
+		buf_adds(&r->path, c <= 0 ? x->name : y->name);
+		if (c < 0) {
+			e = tree_diff_all(r, x, TREE_DELETED);
+			i++;
+		} else if (c > 0) {
+			e = tree_diff_all(r, y, TREE_ADDED);
+			j++;
+		} else {
+			if (x->type == TREE_DIR && y->type == TREE_DIR) {
+				if (!(x->known && y->known && oid_equal(&x->id, &y->id)))
+					e = tree_diff_rec(r, x->sub, y->sub);
+			} else if (x->type == TREE_DIR || y->type == TREE_DIR) {
+				e = tree_diff_all(r, x, TREE_DELETED);
+				if (e == NULL)
+					e = tree_diff_all(r, y, TREE_ADDED);
+			} else if (!tree_entry_same(x, y)) {
+				e = r->cb(r->path.s, TREE_MODIFIED, x, y, r->arg);
+			}
+			i++;
+			j++;
+		}
+	}
+	r->path.len = base;
+	if (r->path.cap)
+		r->path.s[base] = '\0';
+	return e;
+}
+
+const struct cairn_error *tree_diff(const struct tree *a, const struct tree *b, tree_diff_cb cb,
+				    void *arg)
+{
+	const struct cairn_error *e;
+	struct tree_diff_run r;
+
+	buf_init(&r.path);
+	r.cb = cb;
+	r.arg = arg;
+	e = tree_diff_rec(&r, a, b);
+	buf_release(&r.path);
+	return e;
+}

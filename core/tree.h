@@ -1,0 +1,96 @@
+/*
+ * tree.h: an in-memory directory tree, from a workspace scan or from the
+ * manifests in the cache, with the Merkle ids of DESIGN 5. Sealing computes
+ * the manifest of every folder bottom-up (and can store them in the cache);
+ * loading validates every manifest before anything uses it. Not thread-safe.
+ */
+#ifndef CAIRN_CORE_TREE_H
+#define CAIRN_CORE_TREE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "core/error.h"
+#include "core/manifest.h"
+#include "core/oid.h"
+
+#define TREE_MAX_DEPTH 256
+
+struct cache;
+
+enum tree_type {
+	TREE_FILE = MANIFEST_FILE,
+	TREE_DIR = MANIFEST_DIR,
+	TREE_SYMLINK = MANIFEST_SYMLINK,
+	TREE_OTHER, /* workspace only: a special file or an unstorable name */
+};
+
+struct tree;
+
+struct tree_entry {
+	char *name;
+	enum tree_type type;
+	bool exec;          /* file only */
+	bool known;         /* id is valid */
+	struct oid id;      /* file content, or dir manifest */
+	uint64_t size;      /* file bytes; dir: sum below */
+	uint64_t nfiles;    /* dir: files and symlinks below */
+	char *target;       /* symlink only */
+	struct tree *sub;   /* dir children */
+	/* workspace scans only */
+	struct stat st;     /* lstat (files: of the file) */
+	int64_t statted_ns; /* when st was taken */
+	bool cache_link;    /* a symlink into the cache standing for this file */
+};
+
+struct tree {
+	struct tree_entry *e;
+	size_t n, cap;
+};
+
+struct tree *tree_new(void);
+void tree_free(struct tree *t);
+struct tree_entry *tree_add(struct tree *t, const char *name, enum tree_type type);
+/* Sort entries by name (bytewise), recursively. */
+void tree_sort(struct tree *t);
+const struct tree_entry *tree_find(const struct tree *t, const char *name);
+
+/*
+ * Compute every folder's manifest id bottom-up; with c, store the manifests
+ * in the cache (children before parents). All files must be known.
+ */
+const struct cairn_error *tree_seal(struct oid *root, uint64_t *size, uint64_t *nfiles,
+				    struct tree *t, struct cache *c);
+
+/*
+ * Load the tree of a root manifest from the cache, validating every manifest,
+ * symlink target, depth, and that declared sizes and counts add up.
+ * NOT_FOUND names a missing manifest.
+ */
+const struct cairn_error *tree_load(struct tree **out, const struct cache *c,
+				    const struct oid *root);
+
+/* Visit every file (type TREE_FILE) with its path relative to the tree root. */
+typedef const struct cairn_error *(*tree_file_cb)(const char *path, struct tree_entry *e,
+						  void *arg);
+const struct cairn_error *tree_walk_files(struct tree *t, tree_file_cb cb, void *arg);
+
+/* Differences between a recorded tree a and a workspace tree b, per file. */
+enum tree_change {
+	TREE_ADDED,    /* only in b */
+	TREE_MODIFIED, /* in both, different content, type, target or exec bit */
+	TREE_DELETED,  /* only in a */
+};
+typedef const struct cairn_error *(*tree_diff_cb)(const char *path, enum tree_change change,
+						  const struct tree_entry *a,
+						  const struct tree_entry *b, void *arg);
+/*
+ * Visit differences, expanding added and deleted folders down to their files
+ * (an empty folder is reported itself). Folders with equal known ids are
+ * skipped without descending.
+ */
+const struct cairn_error *tree_diff(const struct tree *a, const struct tree *b, tree_diff_cb cb,
+				    void *arg);
+
+#endif
