@@ -28,6 +28,7 @@ struct opt_spec {
 struct opt_values {
 	int count[OPT_MAX];          /* times given */
 	const char **vals[OPT_MAX];  /* arguments, in order */
+	bool quiet;                  /* the implicit -q/--quiet of tables without one */
 };
 
 enum cmd_flags {

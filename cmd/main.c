@@ -175,6 +175,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	c.opt = &vals;
+	c.quiet |= vals.quiet;
 	if (c.argc < ce->min_args || (ce->max_args >= 0 && c.argc > ce->max_args)) {
 		e = err_new(CAIRN_ERR_USAGE, c.argc < ce->min_args ? "too few arguments"
 								   : "too many arguments");

@@ -61,6 +61,11 @@ void opt_help(struct buf *b, const struct cmd_entry *ce)
 				 o[i].arg ? " " : "", o[i].arg ? o[i].arg : "");
 		buf_addf(b, "  %-26s %s\n", left, o[i].help);
 	}
+	for (i = 0; i < n; i++)
+		if (o[i].short_name == 'q')
+			break;
+	if (i == n)
+		buf_addf(b, "  %-26s %s\n", "-q, --quiet", "print nothing but errors");
 	buf_addf(b, "  %-26s %s\n", "-h, --help", "show this help");
 	buf_addf(b, "\nSee 'man cairn-%s' for more.\n", ce->name);
 }
@@ -69,8 +74,9 @@ const struct cairn_error *opt_parse(struct opt_values *v, int *argc, char ***arg
 				    const struct cmd_entry *ce, bool *help)
 {
 	const struct opt_spec *o = ce->opts;
-	int n = opt_count(o), i, c, idx;
-	struct option *lo = xcalloc((size_t)n + 2, sizeof(*lo));
+	int n = opt_count(o), i, c, idx, extra = n + 1;
+	struct option *lo = xcalloc((size_t)n + 3, sizeof(*lo));
+	bool own_q = false;
 	struct buf shortopts = BUF_INIT;
 	const struct cairn_error *e = NULL;
 
@@ -90,6 +96,14 @@ const struct cairn_error *opt_parse(struct opt_values *v, int *argc, char ***arg
 	}
 	lo[n].name = "help";
 	lo[n].val = 'h';
+	for (i = 0; i < n; i++)
+		own_q |= o[i].short_name == 'q' || strcmp(o[i].long_name, "quiet") == 0;
+	if (!own_q) {
+		/* every command takes -q, as git's do; the table may give it its own meaning */
+		lo[extra].name = "quiet";
+		lo[extra].val = 'q';
+		buf_addch(&shortopts, 'q');
+	}
 	optind = 0; /* full reinitialisation in glibc */
 	opterr = 0;
 	while ((c = getopt_long(*argc, *argv, shortopts.s, lo, &idx)) != -1) {
@@ -97,6 +111,10 @@ const struct cairn_error *opt_parse(struct opt_values *v, int *argc, char ***arg
 
 		if (c == 'h') {
 			*help = true;
+			continue;
+		}
+		if (c == 'q' && !own_q) {
+			v->quiet = true;
 			continue;
 		}
 		if (c == '?' || c == ':') {
