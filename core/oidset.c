@@ -1,0 +1,83 @@
+/*
+ * oidset.c: the id set. Slots hold indexes into the member array, so the
+ * members stay in insertion order and the table only needs rebuilding when
+ * it grows.
+ */
+#include "buildconf.h"
+
+#include "core/oidset.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/xmalloc.h"
+
+void oidset_init(struct oidset *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void oidset_release(struct oidset *s)
+{
+	free(s->v);
+	free(s->slot);
+	oidset_init(s);
+}
+
+static size_t oidset_hash(const struct oid *id)
+{
+	uint64_t h;
+
+	memcpy(&h, id->b, sizeof(h));
+	return (size_t)h;
+}
+
+/* The slot holding id, or the empty slot where it would go. */
+static size_t oidset_find(const struct oidset *s, const struct oid *id)
+{
+	size_t mask = s->nslot - 1, i = oidset_hash(id) & mask;
+
+	while (s->slot[i] && !oid_equal(&s->v[s->slot[i] - 1], id))
+		i = (i + 1) & mask;
+	return i;
+}
+
+static void oidset_rehash(struct oidset *s, size_t nslot)
+{
+	size_t i;
+
+	free(s->slot);
+	s->slot = xcalloc(nslot, sizeof(*s->slot));
+	s->nslot = nslot;
+	for (i = 0; i < s->n; i++)
+		s->slot[oidset_find(s, &s->v[i])] = i + 1;
+}
+
+bool oidset_add(struct oidset *s, const struct oid *id)
+{
+	size_t i;
+
+	if (s->nslot == 0 || (s->n + 1) * 2 > s->nslot)
+		oidset_rehash(s, s->nslot ? s->nslot * 2 : 64);
+	i = oidset_find(s, id);
+	if (s->slot[i])
+		return false;
+	XGROW(s->v, s->n + 1, s->cap);
+	s->v[s->n++] = *id;
+	s->slot[i] = s->n;
+	return true;
+}
+
+bool oidset_has(const struct oidset *s, const struct oid *id)
+{
+	return s->nslot && s->slot[oidset_find(s, id)] != 0;
+}
+
+void oidset_merge(struct oidset *dst, const struct oidset *src)
+{
+	size_t i;
+
+	for (i = 0; i < src->n; i++)
+		oidset_add(dst, &src->v[i]);
+}
