@@ -1,0 +1,246 @@
+/*
+ * rev.c: reading cairn's files out of Git objects (commit trees and the
+ * index) with libgit2. Pointer blobs are size-checked before they are read
+ * and parsed with the same validation as workspace pointers.
+ */
+#include "buildconf.h"
+
+#include "core/rev.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "core/fsutil.h"
+#include "core/gitutil.h"
+#include "core/out.h"
+#include "core/ptr.h"
+#include "core/repo.h"
+#include "core/xmalloc.h"
+
+#define REV_SUFFIX_LEN (sizeof(PTR_SUFFIX) - 1)
+
+static const struct cairn_error *rev_commit(git_commit **out, struct repo *r, const char *spec)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	int rc;
+
+	rc = git_revparse_single(&obj, r->git, spec);
+	if (rc == GIT_ENOTFOUND || rc == GIT_EAMBIGUOUS || rc == GIT_EINVALIDSPEC)
+		return err_new(rc == GIT_EAMBIGUOUS ? CAIRN_ERR_USAGE : CAIRN_ERR_NOT_FOUND,
+			       "unknown revision '%s'", spec);
+	if (rc < 0)
+		return err_git_code(rc, "revision '%s'", spec);
+	rc = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT);
+	git_object_free(obj);
+	if (rc < 0)
+		return err_new(CAIRN_ERR_USAGE, "revision '%s' is not a commit", spec);
+	*out = (git_commit *)peeled;
+	return NULL;
+}
+
+static const struct cairn_error *rev_tree(git_tree **out, struct repo *r, const char *spec)
+{
+	const struct cairn_error *e;
+	git_commit *c;
+	int rc;
+
+	if ((e = rev_commit(&c, r, spec)) != NULL)
+		return e;
+	rc = git_commit_tree(out, c);
+	git_commit_free(c);
+	if (rc < 0)
+		return err_git_code(rc, "tree of '%s'", spec);
+	return NULL;
+}
+
+const struct cairn_error *rev_resolve(char hex[REV_HEXLEN + 1], struct repo *r, const char *spec)
+{
+	const struct cairn_error *e;
+	git_commit *c;
+
+	if ((e = rev_commit(&c, r, spec)) != NULL)
+		return e;
+	git_oid_tostr(hex, REV_HEXLEN + 1, git_commit_id(c));
+	git_commit_free(c);
+	return NULL;
+}
+
+/* Append a blob's bytes to out; FORMAT past max. */
+static const struct cairn_error *rev_blob(struct buf *out, struct repo *r, const git_oid *id,
+					  size_t max, const char *path, const char *where)
+{
+	git_blob *blob;
+	git_object_size_t n;
+
+	if (git_blob_lookup(&blob, r->git, id) < 0)
+		return err_git("read '%s' at %s", path, where);
+	n = git_blob_rawsize(blob);
+	if (n > (git_object_size_t)max) {
+		git_blob_free(blob);
+		return err_new(CAIRN_ERR_FORMAT, "'%s' at %s is too large (%llu bytes)", path, where,
+			       (unsigned long long)n);
+	}
+	buf_add(out, git_blob_rawcontent(blob), (size_t)n);
+	git_blob_free(blob);
+	return NULL;
+}
+
+const struct cairn_error *rev_read_file(struct buf *out, bool *found, struct repo *r,
+					const char *spec, const char *path, size_t max)
+{
+	const struct cairn_error *e;
+	git_tree_entry *ent = NULL;
+	git_tree *tree;
+	int rc;
+
+	*found = false;
+	if ((e = rev_tree(&tree, r, spec)) != NULL)
+		return e;
+	rc = git_tree_entry_bypath(&ent, tree, path);
+	if (rc == GIT_ENOTFOUND) {
+		git_tree_free(tree);
+		return NULL;
+	}
+	if (rc < 0) {
+		e = err_git_code(rc, "read '%s' at '%s'", path, spec);
+		git_tree_free(tree);
+		return e;
+	}
+	if (git_tree_entry_type(ent) == GIT_OBJECT_BLOB &&
+	    (git_tree_entry_filemode(ent) == GIT_FILEMODE_BLOB ||
+	     git_tree_entry_filemode(ent) == GIT_FILEMODE_BLOB_EXECUTABLE)) {
+		e = rev_blob(out, r, git_tree_entry_id(ent), max, path, spec);
+		*found = e == NULL;
+	}
+	git_tree_entry_free(ent);
+	git_tree_free(tree);
+	return e;
+}
+
+static bool rev_is_pointer_name(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > REV_SUFFIX_LEN && strcmp(name + n - REV_SUFFIX_LEN, PTR_SUFFIX) == 0;
+}
+
+/* Parse the pointer blob id at ptr_rel into a new entry of l. */
+static const struct cairn_error *rev_add_pointer(struct out_list *l, struct repo *r,
+						 const char *ptr_rel, const git_oid *id,
+						 const char *where)
+{
+	const struct cairn_error *e;
+	struct buf b = BUF_INIT;
+	struct out *o;
+	char *display;
+
+	buf_init(&b);
+	if ((e = rev_blob(&b, r, id, PTR_MAX_BYTES, ptr_rel, where)) != NULL) {
+		buf_release(&b);
+		return e;
+	}
+	XGROW(l->v, l->n + 1, l->cap);
+	o = &l->v[l->n];
+	memset(o, 0, sizeof(*o));
+	display = xasprintf("%s (at %s)", ptr_rel, where);
+	e = ptr_parse(&o->ptr, b.s, b.len, display);
+	free(display);
+	buf_release(&b);
+	if (e)
+		return e;
+	o->ptr_rel = xstrdup(ptr_rel);
+	o->rel = xstrndup(ptr_rel, strlen(ptr_rel) - REV_SUFFIX_LEN);
+	o->dir = strchr(o->rel, '/') ? fs_dirname(o->rel) : xstrdup("");
+	o->name = fs_basename(o->rel);
+	l->n++;
+	if (strcmp(o->ptr->path, o->name) != 0)
+		return err_new(CAIRN_ERR_FORMAT, "pointer '%s' at %s tracks '%s'; expected '%s'",
+			       ptr_rel, where, o->ptr->path, o->name);
+	return NULL;
+}
+
+struct rev_walk {
+	struct out_list *l;
+	struct repo *r;
+	const char *where;
+	struct err_copy err;
+	bool failed;
+};
+
+static int rev_walk_cb(const char *root, const git_tree_entry *ent, void *arg)
+{
+	struct rev_walk *w = arg;
+	const struct cairn_error *e;
+	const char *name = git_tree_entry_name(ent);
+	char *path;
+
+	if (git_tree_entry_filemode(ent) != GIT_FILEMODE_BLOB &&
+	    git_tree_entry_filemode(ent) != GIT_FILEMODE_BLOB_EXECUTABLE)
+		return 0;
+	if (!rev_is_pointer_name(name))
+		return 0;
+	path = xasprintf("%s%s", root, name);
+	e = rev_add_pointer(w->l, w->r, path, git_tree_entry_id(ent), w->where);
+	free(path);
+	if (e) {
+		err_save(&w->err, e);
+		w->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+static int rev_out_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct out *)a)->rel, ((const struct out *)b)->rel);
+}
+
+const struct cairn_error *rev_pointers(struct out_list *l, struct repo *r, const char *spec)
+{
+	const struct cairn_error *e;
+	struct rev_walk w;
+	git_tree *tree;
+	int rc;
+
+	if ((e = rev_tree(&tree, r, spec)) != NULL)
+		return e;
+	memset(&w, 0, sizeof(w));
+	w.l = l;
+	w.r = r;
+	w.where = spec;
+	rc = git_tree_walk(tree, GIT_TREEWALK_PRE, rev_walk_cb, &w);
+	git_tree_free(tree);
+	if (w.failed)
+		return err_load(&w.err);
+	if (rc < 0)
+		return err_git_code(rc, "read the tree of '%s'", spec);
+	qsort(l->v, l->n, sizeof(*l->v), rev_out_cmp);
+	return NULL;
+}
+
+const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r)
+{
+	const struct cairn_error *e = NULL;
+	git_index *idx;
+	size_t i, n;
+
+	if (git_repository_index(&idx, r->git) < 0)
+		return err_git("read the git index");
+	n = git_index_entrycount(idx);
+	for (i = 0; i < n && e == NULL; i++) {
+		const git_index_entry *ent = git_index_get_byindex(idx, i);
+
+		if (ent == NULL || git_index_entry_stage(ent) != 0)
+			continue;
+		if ((ent->mode != GIT_FILEMODE_BLOB && ent->mode != GIT_FILEMODE_BLOB_EXECUTABLE) ||
+		    !rev_is_pointer_name(fs_basename(ent->path)))
+			continue;
+		e = rev_add_pointer(l, r, ent->path, &ent->id, "the index");
+	}
+	git_index_free(idx);
+	if (e == NULL)
+		qsort(l->v, l->n, sizeof(*l->v), rev_out_cmp);
+	return e;
+}

@@ -1,0 +1,50 @@
+/*
+ * rev.h: cairn's files as they are in a Git revision or in the Git index,
+ * read straight from Git objects with libgit2, never by checking out
+ * (DESIGN 8): one file's bytes (cairn.yaml, cairn.lock, params), and every
+ * pointer file of a commit's tree or of the index, parsed and validated as
+ * struct out (core/out.h). Used by diff, ls, gc scopes, fetch/push --rev,
+ * params/metrics diff and experiments. Not thread-safe (one repository).
+ */
+#ifndef CAIRN_CORE_REV_H
+#define CAIRN_CORE_REV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+
+struct repo;
+struct out_list;
+
+#define REV_HEXLEN 40
+
+/*
+ * Resolve a revision expression (HEAD, a branch, a tag, an abbreviated id,
+ * HEAD~2, ...) to the id of the commit it names, in hex. NOT_FOUND names an
+ * unknown revision; a revision that is not a commit (a tree, a blob) is a
+ * USAGE error.
+ */
+const struct cairn_error *rev_resolve(char hex[REV_HEXLEN + 1], struct repo *r, const char *spec);
+
+/*
+ * Append to out the bytes of path (relative to the work tree root, '/'
+ * separators) in the tree of revision spec. *found is false, and nothing is
+ * appended, when the path does not exist there or is not a regular file.
+ * A blob larger than max bytes is a FORMAT error.
+ */
+const struct cairn_error *rev_read_file(struct buf *out, bool *found, struct repo *r,
+					const char *spec, const char *path, size_t max);
+
+/*
+ * Every pointer file (*.cairn, a regular blob) in the tree of revision spec,
+ * parsed into l (ptr_rel, rel, dir, name, ptr; sorted by rel). A malformed
+ * pointer is a FORMAT error naming it and the revision.
+ */
+const struct cairn_error *rev_pointers(struct out_list *l, struct repo *r, const char *spec);
+
+/* The same for the pointer files staged in the Git index (stage 0). */
+const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r);
+
+#endif
