@@ -15,6 +15,8 @@
 #include <jansson.h>
 
 #include "core/buf.h"
+#include "core/cache.h"
+#include "core/fsutil.h"
 #include "core/ptr.h"
 #include "core/repo.h"
 #include "remotes/remote.h"
@@ -48,6 +50,7 @@ const struct cairn_error *cmd_xfer_open(struct cmd_xfer *x, struct cmd_ctx *c,
 {
 	const struct cairn_error *e;
 	struct repo *r = c->repo;
+	char *qdir;
 
 	memset(x, 0, sizeof(*x));
 	x->ctx = c;
@@ -65,6 +68,9 @@ const struct cairn_error *cmd_xfer_open(struct cmd_xfer *x, struct cmd_ctx *c,
 	x->opts.cancel = cmd_cancelled;
 	if ((e = repo_cache(&x->cache, r)) != NULL)
 		return e;
+	qdir = fs_join(r->tmp_dir, "quarantine"); /* where work_open puts it too */
+	cache_set_quarantine(x->cache, qdir);
+	free(qdir);
 	e = c->argc ? out_collect_args(&x->outs, r, c->argv, c->argc)
 		    : out_collect_all(&x->outs, r);
 	if (e == NULL)

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +61,8 @@ struct local_run {
 	size_t npending, cappending;
 	unsigned char dirty[256]; /* fanout folders with new names */
 	bool newfan;
+	uint64_t kill_after;    /* tests: SIGKILL ourselves past this many bytes (0: never) */
+	uint64_t written;       /* bytes written by put, under lock */
 };
 
 static void local_relname(char rel[CAIRN_OID_HEXLEN + 2], const struct oid *id)
@@ -325,6 +328,24 @@ static const struct cairn_error *local_publish(struct local_run *run, const char
 	return NULL;
 }
 
+/*
+ * CAIRN_TEST_PUT_KILL_AFTER=N: die by SIGKILL once N bytes were uploaded,
+ * as a killed or crashed push would (tests of scenario C05 only).
+ */
+static void local_test_kill(struct local_run *run, uint64_t n)
+{
+	bool die;
+
+	if (run->kill_after == 0)
+		return;
+	pthread_mutex_lock(&run->lock);
+	run->written += n;
+	die = run->written >= run->kill_after;
+	pthread_mutex_unlock(&run->lock);
+	if (die)
+		raise(SIGKILL);
+}
+
 /* Copy one cache object to a temp file, hashing it; the fd stays open for the sync. */
 static const struct cairn_error *local_copy(struct local_run *run, int thread, int src, int dst,
 					    const struct oid *id, uint64_t *size)
@@ -354,6 +375,7 @@ static const struct cairn_error *local_copy(struct local_run *run, int thread, i
 		}
 		*size += (uint64_t)n;
 		local_progress(run, (uint64_t)n, 0);
+		local_test_kill(run, (uint64_t)n);
 		if ((e = local_cancelled(run)) != NULL)
 			break;
 	}
@@ -514,6 +536,10 @@ static const struct cairn_error *local_put(struct remote *r, struct cache *c,
 	}
 	e = local_open_dirs(&run, true, &empty);
 	if (e == NULL) {
+		const char *kill = getenv("CAIRN_TEST_PUT_KILL_AFTER");
+
+		if (kill)
+			run.kill_after = strtoull(kill, NULL, 10);
 		local_sweep_tmp(&run);
 		e = local_batch(&run, n, local_put_one);
 		/* what was copied completely is published even when another item failed */
