@@ -362,7 +362,8 @@ static void xplan_finish(struct xplan *p, size_t nouts, unsigned char present)
 		res->missing[res->nmissing].id = p->ids.v[i];
 		res->nmissing++;
 	}
-	qsort(res->missing, res->nmissing, sizeof(*res->missing), xfer_missing_cmp);
+	if (res->nmissing > 1)
+		qsort(res->missing, res->nmissing, sizeof(*res->missing), xfer_missing_cmp);
 }
 
 static void xplan_init(struct xplan *p, struct xfer_result *res, struct remote *r,
