@@ -15,7 +15,7 @@
 #include "core/config.h"
 #include "core/xmalloc.h"
 #include "remotes/remote.h"
-#include "remotes/xfer.h"
+#include "remotes/net.h"
 
 #define HTTP_JOBS_DEFAULT 8
 #define HTTP_RETRIES_DEFAULT 4
@@ -23,7 +23,7 @@
 struct http_remote {
 	struct remote base;
 	char *root; /* the URL without its trailing '/' */
-	struct xfer *x;
+	struct net *x;
 };
 
 struct http_batch {
@@ -34,10 +34,10 @@ struct http_batch {
 };
 
 struct http_w { /* a worker */
-	struct xfer_req req;
+	struct net_req req;
 	struct http_batch *hb;
 	size_t item;
-	struct xfer_cache_dst dst;
+	struct net_cache_dst dst;
 };
 
 static char *http_url(const struct http_remote *h, const struct oid *id)
@@ -48,12 +48,12 @@ static char *http_url(const struct http_remote *h, const struct oid *id)
 	return xasprintf("%s/sha256/%.2s/%s", h->root, hex, hex + 2);
 }
 
-static const struct cairn_error *http_w_setup(struct xfer_req *r, CURL *easy)
+static const struct cairn_error *http_w_setup(struct net_req *r, CURL *easy)
 {
 	struct http_w *w = (struct http_w *)r;
 	char *url = http_url(w->hb->h, &w->hb->items[w->item].id);
 
-	xfer_cache_abort(&w->dst); /* what an earlier attempt wrote */
+	net_cache_abort(&w->dst); /* what an earlier attempt wrote */
 	curl_easy_setopt(easy, CURLOPT_URL, url);
 	free(url);
 	curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
@@ -72,11 +72,11 @@ static bool http_w_next(struct http_w *w)
 		return false;
 	w->item = hb->next++;
 	w->req.attempt = 0;
-	xfer_add(hb->h->x, &w->req);
+	net_add(hb->h->x, &w->req);
 	return true;
 }
 
-static const struct cairn_error *http_w_done(struct xfer_req *r)
+static const struct cairn_error *http_w_done(struct net_req *r)
 {
 	struct http_w *w = (struct http_w *)r;
 	struct http_batch *hb = w->hb;
@@ -86,7 +86,7 @@ static const struct cairn_error *http_w_done(struct xfer_req *r)
 
 	if (r->rc == CURLE_OK && r->status >= 200 && r->status < 300 && !r->sink_failed) {
 		if (hb->get) {
-			e = xfer_cache_finish(&w->dst, &it->id);
+			e = net_cache_finish(&w->dst, &it->id);
 			if (err_is(e, CAIRN_ERR_CORRUPT)) {
 				it->state = REMOTE_FAILED;
 				return err_new(CAIRN_ERR_CORRUPT, "object '%s' at '%s' is corrupt (%s)",
@@ -98,17 +98,17 @@ static const struct cairn_error *http_w_done(struct xfer_req *r)
 			}
 		}
 		it->state = REMOTE_DONE;
-		xfer_progress(r->x, 0, hb->get);
+		net_progress(r->x, 0, hb->get);
 	} else if (r->rc == CURLE_OK && (r->status == 404 || r->status == 410)) {
-		xfer_cache_abort(&w->dst);
+		net_cache_abort(&w->dst);
 		it->state = REMOTE_MISSING;
 	} else {
-		xfer_cache_abort(&w->dst);
+		net_cache_abort(&w->dst);
 		if (r->sink_failed) {
 			it->state = REMOTE_FAILED;
 			return err_load(&r->sink_err);
 		}
-		if (xfer_transient(r) && xfer_retry(r))
+		if (net_transient(r) && net_retry(r))
 			return NULL;
 		it->state = REMOTE_FAILED;
 		return err_curl(r->rc, r->errbuf, r->status, NULL, "%s of object '%s' at '%s'", op,
@@ -144,14 +144,14 @@ static const struct cairn_error *http_run(struct http_remote *h, struct cache *c
 		ws[i].req.setup = http_w_setup;
 		ws[i].req.done = http_w_done;
 		ws[i].req.arg = &ws[i].dst;
-		ws[i].req.sink = c ? xfer_cache_sink : NULL;
+		ws[i].req.sink = c ? net_cache_sink : NULL;
 		ws[i].req.count_bytes = c != NULL;
 		if (!http_w_next(&ws[i]))
 			break;
 	}
-	e = xfer_run(h->x, jobs, b);
+	e = net_run(h->x, jobs, b);
 	for (i = 0; i < jobs; i++) {
-		xfer_cache_abort(&ws[i].dst);
+		net_cache_abort(&ws[i].dst);
 		buf_release(&ws[i].req.body);
 		buf_release(&ws[i].req.headers);
 	}
@@ -213,7 +213,7 @@ static void http_close(struct remote *r)
 
 	if (h == NULL)
 		return;
-	xfer_free(h->x);
+	net_free(h->x);
 	free(h->root);
 	free(h->base.name);
 	free(h->base.url);
@@ -279,7 +279,7 @@ const struct cairn_error *http_remote_open(struct remote **out, const char *name
 	while (n > 0 && url[n - 1] == '/')
 		n--;
 	h->root = xstrndup(url, n);
-	h->x = xfer_new((int)retries);
+	h->x = net_new((int)retries);
 	*out = &h->base;
 	return NULL;
 }

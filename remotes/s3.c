@@ -191,7 +191,7 @@ static const struct cairn_error *s3_settings(struct s3_remote *s, struct config 
 	s->chunk = (uint64_t)v;
 	if ((e = s3_conf_int(&v, s, cfg, "retries", S3_RETRIES_DEFAULT, 0, 20)) != NULL)
 		goto done;
-	s->x = xfer_new((int)v);
+	s->x = net_new((int)v);
 	s->max_put = s3_knob("CAIRN_S3_MAX_PUT", S3_PUT_MAX, S3_PUT_MAX);
 	s->page = (unsigned)s3_knob("CAIRN_S3_PAGE", 0, 1000);
 
@@ -249,7 +249,7 @@ static void s3_close(struct remote *r)
 
 	if (s == NULL)
 		return;
-	xfer_free(s->x);
+	net_free(s->x);
 	s3_loc_release(&s->loc);
 	s3_cred_release(&s->cred);
 	free(s->sigv4);
@@ -274,7 +274,7 @@ char *s3_key(const struct s3_remote *s, const struct oid *id)
 	return xasprintf("%ssha256/%.2s/%s", s->loc.prefix, hex, hex + 2);
 }
 
-void s3_header(struct xfer_req *r, const char *fmt, ...)
+void s3_header(struct net_req *r, const char *fmt, ...)
 {
 	struct curl_slist *l;
 	char line[1024];
@@ -288,7 +288,7 @@ void s3_header(struct xfer_req *r, const char *fmt, ...)
 	r->hdrs = l;
 }
 
-void s3_request(struct s3_remote *s, struct xfer_req *r, CURL *easy, const char *key,
+void s3_request(struct s3_remote *s, struct net_req *r, CURL *easy, const char *key,
 		const char *query, const char *payload_sha256)
 {
 	char *url = s3_loc_url(&s->loc, key, query);
@@ -313,7 +313,7 @@ void s3_request(struct s3_remote *s, struct xfer_req *r, CURL *easy, const char 
 
 /* ---- errors ---- */
 
-char *s3_answer_code(const struct xfer_req *r)
+char *s3_answer_code(const struct net_req *r)
 {
 	struct s3_xml_error xe;
 	char *code;
@@ -327,7 +327,7 @@ char *s3_answer_code(const struct xfer_req *r)
 	return code;
 }
 
-bool s3_no_bucket(const struct xfer_req *r)
+bool s3_no_bucket(const struct net_req *r)
 {
 	char *code = s3_answer_code(r);
 	bool no = code && strcmp(code, "NoSuchBucket") == 0;
@@ -336,12 +336,12 @@ bool s3_no_bucket(const struct xfer_req *r)
 	return no;
 }
 
-bool s3_transient(const struct xfer_req *r)
+bool s3_transient(const struct net_req *r)
 {
 	char *code;
 	bool t;
 
-	if (xfer_transient(r))
+	if (net_transient(r))
 		return true;
 	if (r->rc != CURLE_OK || (code = s3_answer_code(r)) == NULL)
 		return false;
@@ -385,7 +385,7 @@ static const char *s3_explain(const char *code, const char *op)
 	return NULL;
 }
 
-const struct cairn_error *s3_fail(struct s3_remote *s, const struct xfer_req *r, const char *op)
+const struct cairn_error *s3_fail(struct s3_remote *s, const struct net_req *r, const char *op)
 {
 	const struct cairn_error *e;
 	const char *b = s->loc.bucket, *region, *why;
@@ -409,7 +409,7 @@ const struct cairn_error *s3_fail(struct s3_remote *s, const struct xfer_req *r,
 		}
 	}
 	s3_xml_error(&xe, r->body.s, r->body.len);
-	hregion = xfer_header(r, "x-amz-bucket-region");
+	hregion = net_header(r, "x-amz-bucket-region");
 	region = xe.region ? xe.region : hregion;
 	if (region && *region && strcmp(region, s->loc.region) != 0) {
 		e = err_hint(err_new(CAIRN_ERR_REMOTE, "bucket '%s' is in region '%s', not '%s'", b,

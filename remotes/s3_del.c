@@ -19,7 +19,7 @@
 #define S3_DEL_BATCH 1000
 
 struct s3_dr { /* one DELETE or DeleteObjects request */
-	struct xfer_req req;
+	struct net_req req;
 	struct s3_remote *s;
 	struct remote_item *items;
 	size_t n;    /* items[0..n) */
@@ -27,7 +27,7 @@ struct s3_dr { /* one DELETE or DeleteObjects request */
 	char *key;   /* DELETE's key */
 };
 
-static const struct cairn_error *s3_dr_setup(struct xfer_req *r, CURL *easy)
+static const struct cairn_error *s3_dr_setup(struct net_req *r, CURL *easy)
 {
 	struct s3_dr *d = (struct s3_dr *)r;
 	unsigned char md5[EVP_MAX_MD_SIZE], b64[64];
@@ -63,7 +63,7 @@ static void s3_dr_state(struct s3_dr *d, enum remote_item_state st)
 		d->items[i].state = st;
 }
 
-static const struct cairn_error *s3_dr_done(struct xfer_req *r)
+static const struct cairn_error *s3_dr_done(struct net_req *r)
 {
 	struct s3_dr *d = (struct s3_dr *)r;
 	const struct cairn_error *e;
@@ -71,14 +71,14 @@ static const struct cairn_error *s3_dr_done(struct xfer_req *r)
 	size_t nerr;
 
 	if (r->rc != CURLE_OK || (r->status != 200 && r->status != 204)) {
-		if (s3_transient(r) && xfer_retry(r))
+		if (s3_transient(r) && net_retry(r))
 			return NULL;
 		s3_dr_state(d, REMOTE_FAILED);
 		return s3_fail(d->s, r, "DELETE");
 	}
 	if (d->body == NULL) {
 		s3_dr_state(d, REMOTE_DONE);
-		xfer_progress(r->x, 0, 1);
+		net_progress(r->x, 0, 1);
 		return NULL;
 	}
 	if ((e = s3_xml_delete_errors(&nerr, &first, r->body.s, r->body.len)) != NULL) {
@@ -87,7 +87,7 @@ static const struct cairn_error *s3_dr_done(struct xfer_req *r)
 	}
 	if (nerr == 0) {
 		s3_dr_state(d, REMOTE_DONE);
-		xfer_progress(r->x, 0, d->n);
+		net_progress(r->x, 0, d->n);
 		return NULL;
 	}
 	s3_dr_state(d, REMOTE_FAILED);
@@ -136,9 +136,9 @@ const struct cairn_error *s3_del(struct remote *rem, struct remote_item *items, 
 			buf_adds(&body, "</Delete>");
 			d->body = buf_detach(&body);
 		}
-		xfer_add(s->x, &d->req);
+		net_add(s->x, &d->req);
 	}
-	e = xfer_run(s->x, s3_jobs(s, b), b);
+	e = net_run(s->x, s3_jobs(s, b), b);
 	for (i = 0; i < nreq; i++) {
 		free(v[i].body);
 		free(v[i].key);

@@ -36,14 +36,14 @@ struct s3_ex {
 };
 
 struct s3_ex_head { /* a worker asking HEAD for one item after another */
-	struct xfer_req req;
+	struct net_req req;
 	struct s3_ex *ex;
 	size_t item;
 	bool diag; /* asking again as a one-byte GET */
 };
 
 struct s3_ex_list { /* the listing of one folder */
-	struct xfer_req req;
+	struct net_req req;
 	struct s3_ex *ex;
 	size_t pos, end; /* ord[pos..end) not settled yet */
 	char *folder;    /* "P/sha256/xx/" */
@@ -69,7 +69,7 @@ static void s3_ex_want_head(struct s3_ex *ex, size_t item)
 
 /* ---- HEAD ---- */
 
-static const struct cairn_error *s3_ex_head_setup(struct xfer_req *r, CURL *easy)
+static const struct cairn_error *s3_ex_head_setup(struct net_req *r, CURL *easy)
 {
 	struct s3_ex_head *h = (struct s3_ex_head *)r;
 	char *key = s3_key(h->ex->s, &h->ex->items[h->item].id);
@@ -95,11 +95,11 @@ static bool s3_ex_head_next(struct s3_ex_head *h)
 	h->item = ex->head[ex->hnext++];
 	h->diag = false;
 	h->req.attempt = 0;
-	xfer_add(ex->s->x, &h->req);
+	net_add(ex->s->x, &h->req);
 	return true;
 }
 
-static const struct cairn_error *s3_ex_head_done(struct xfer_req *r)
+static const struct cairn_error *s3_ex_head_done(struct net_req *r)
 {
 	struct s3_ex_head *h = (struct s3_ex_head *)r;
 	struct remote_item *it = &h->ex->items[h->item];
@@ -114,14 +114,14 @@ static const struct cairn_error *s3_ex_head_done(struct xfer_req *r)
 		it->state = REMOTE_MISSING;
 		h->ex->bucket_seen = true;
 	} else if (s3_transient(r)) {
-		if (xfer_retry(r))
+		if (net_retry(r))
 			return NULL;
 		it->state = REMOTE_FAILED;
 		return s3_fail(h->ex->s, r, h->diag ? "GET" : "HEAD");
 	} else if (!h->diag && r->rc == CURLE_OK) {
 		/* No body to say why (or whether the bucket exists): ask again with one. */
 		h->diag = true;
-		xfer_add_front(r->x, r);
+		net_add_front(r->x, r);
 		return NULL;
 	} else {
 		it->state = REMOTE_FAILED;
@@ -133,7 +133,7 @@ static const struct cairn_error *s3_ex_head_done(struct xfer_req *r)
 
 /* ---- LIST ---- */
 
-static const struct cairn_error *s3_ex_list_setup(struct xfer_req *r, CURL *easy)
+static const struct cairn_error *s3_ex_list_setup(struct net_req *r, CURL *easy)
 {
 	struct s3_ex_list *l = (struct s3_ex_list *)r;
 	struct s3_query q = S3_QUERY_INIT;
@@ -172,7 +172,7 @@ static const struct cairn_error *s3_ex_list_key(const char *key, void *arg)
 	return NULL;
 }
 
-static const struct cairn_error *s3_ex_list_done(struct xfer_req *r)
+static const struct cairn_error *s3_ex_list_done(struct net_req *r)
 {
 	struct s3_ex_list *l = (struct s3_ex_list *)r;
 	struct s3_ex *ex = l->ex;
@@ -181,7 +181,7 @@ static const struct cairn_error *s3_ex_list_done(struct xfer_req *r)
 	bool truncated;
 
 	if (r->rc != CURLE_OK || r->status != 200) {
-		if (s3_transient(r) && xfer_retry(r))
+		if (s3_transient(r) && net_retry(r))
 			return NULL;
 		return s3_fail(ex->s, r, "LIST");
 	}
@@ -213,7 +213,7 @@ static const struct cairn_error *s3_ex_list_done(struct xfer_req *r)
 		l->after = jump;
 	}
 	r->attempt = 0;
-	xfer_add_front(r->x, r);
+	net_add_front(r->x, r);
 	return NULL;
 }
 
@@ -271,9 +271,9 @@ const struct cairn_error *s3_exists(struct remote *rem, struct remote_item *item
 		l->req.setup = s3_ex_list_setup;
 		l->req.done = s3_ex_list_done;
 		l->req.body_max = S3_LIST_BODY_MAX;
-		xfer_add(s->x, &l->req);
+		net_add(s->x, &l->req);
 	}
-	e = xfer_run(s->x, jobs, b);
+	e = net_run(s->x, jobs, b);
 	for (i = 0; i < nl; i++) {
 		free(lists[i].folder);
 		free(lists[i].after);

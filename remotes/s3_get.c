@@ -21,18 +21,18 @@ struct s3_gb { /* the batch */
 };
 
 struct s3_gw { /* a worker */
-	struct xfer_req req;
+	struct net_req req;
 	struct s3_gb *gb;
 	size_t item;
-	struct xfer_cache_dst dst;
+	struct net_cache_dst dst;
 };
 
-static const struct cairn_error *s3_gw_setup(struct xfer_req *r, CURL *easy)
+static const struct cairn_error *s3_gw_setup(struct net_req *r, CURL *easy)
 {
 	struct s3_gw *g = (struct s3_gw *)r;
 	char *key = s3_key(g->gb->s, &g->gb->items[g->item].id);
 
-	xfer_cache_abort(&g->dst); /* what an earlier attempt wrote */
+	net_cache_abort(&g->dst); /* what an earlier attempt wrote */
 	s3_request(g->gb->s, r, easy, key, NULL, NULL);
 	free(key);
 	return NULL;
@@ -47,11 +47,11 @@ static bool s3_gw_next(struct s3_gw *g)
 		return false;
 	g->item = gb->next++;
 	g->req.attempt = 0;
-	xfer_add(gb->s->x, &g->req);
+	net_add(gb->s->x, &g->req);
 	return true;
 }
 
-static const struct cairn_error *s3_gw_done(struct xfer_req *r)
+static const struct cairn_error *s3_gw_done(struct net_req *r)
 {
 	struct s3_gw *g = (struct s3_gw *)r;
 	struct s3_gb *gb = g->gb;
@@ -59,7 +59,7 @@ static const struct cairn_error *s3_gw_done(struct xfer_req *r)
 	const struct cairn_error *e;
 
 	if (r->rc == CURLE_OK && r->status == 200 && !r->sink_failed) {
-		e = xfer_cache_finish(&g->dst, &it->id);
+		e = net_cache_finish(&g->dst, &it->id);
 		if (err_is(e, CAIRN_ERR_CORRUPT)) {
 			it->state = REMOTE_FAILED;
 			return err_hint(err_new(CAIRN_ERR_CORRUPT,
@@ -73,13 +73,13 @@ static const struct cairn_error *s3_gw_done(struct xfer_req *r)
 			return e;
 		}
 		it->state = REMOTE_DONE;
-		xfer_progress(r->x, 0, 1);
+		net_progress(r->x, 0, 1);
 	} else if (r->rc == CURLE_OK && r->status == 404 && !s3_no_bucket(r)) {
-		xfer_cache_abort(&g->dst);
+		net_cache_abort(&g->dst);
 		it->state = REMOTE_MISSING;
 	} else {
-		xfer_cache_abort(&g->dst);
-		if (!r->sink_failed && s3_transient(r) && xfer_retry(r))
+		net_cache_abort(&g->dst);
+		if (!r->sink_failed && s3_transient(r) && net_retry(r))
 			return NULL;
 		it->state = REMOTE_FAILED;
 		return s3_fail(gb->s, r, "GET");
@@ -112,16 +112,16 @@ const struct cairn_error *s3_get(struct remote *rem, struct cache *c, struct rem
 		ws[i].gb = &gb;
 		ws[i].req.setup = s3_gw_setup;
 		ws[i].req.done = s3_gw_done;
-		ws[i].req.sink = xfer_cache_sink;
+		ws[i].req.sink = net_cache_sink;
 		ws[i].req.arg = &ws[i].dst;
 		ws[i].dst.c = c;
 		ws[i].req.count_bytes = true;
 		if (!s3_gw_next(&ws[i]))
 			break;
 	}
-	e = xfer_run(s->x, jobs, b);
+	e = net_run(s->x, jobs, b);
 	for (i = 0; i < jobs; i++) {
-		xfer_cache_abort(&ws[i].dst);
+		net_cache_abort(&ws[i].dst);
 		buf_release(&ws[i].req.body);
 		buf_release(&ws[i].req.headers);
 	}

@@ -14,7 +14,7 @@
 #include "remotes/remote.h"
 #include "remotes/s3_cred.h"
 #include "remotes/s3_req.h"
-#include "remotes/xfer.h"
+#include "remotes/net.h"
 
 #define S3_MiB (1024ULL * 1024)
 #define S3_PART_MIN (5 * S3_MiB)              /* S3's smallest part but the last */
@@ -33,7 +33,7 @@ struct s3_remote {
 	uint64_t chunk;      /* part size */
 	uint64_t max_put;    /* single PUT limit (S3_PUT_MAX unless CAIRN_S3_MAX_PUT) */
 	unsigned page;       /* max-keys of a listing page, 0 for S3's 1,000 (CAIRN_S3_PAGE) */
-	struct xfer *x;
+	struct net *x;
 };
 
 /* The key of an object below the remote's prefix (caller frees). */
@@ -43,18 +43,18 @@ char *s3_key(const struct s3_remote *s, const struct oid *id);
  * query (or NULL), SigV4, the payload hash (NULL: the empty body's) and the
  * session token. Further headers go through s3_header.
  */
-void s3_request(struct s3_remote *s, struct xfer_req *r, CURL *easy, const char *key,
+void s3_request(struct s3_remote *s, struct net_req *r, CURL *easy, const char *key,
 		const char *query, const char *payload_sha256);
-void s3_header(struct xfer_req *r, const char *fmt, ...) CAIRN_PRINTF(2, 3);
+void s3_header(struct net_req *r, const char *fmt, ...) CAIRN_PRINTF(2, 3);
 
 /* The S3 error code of a failed answer (caller frees), or NULL. */
-char *s3_answer_code(const struct xfer_req *r);
+char *s3_answer_code(const struct net_req *r);
 /* A 404 that says the bucket, not the object, is missing. */
-bool s3_no_bucket(const struct xfer_req *r);
+bool s3_no_bucket(const struct net_req *r);
 /* Worth another attempt: a reset, a timeout, a 5xx, SlowDown, RequestTimeout. */
-bool s3_transient(const struct xfer_req *r);
+bool s3_transient(const struct net_req *r);
 /* The one error line for a failed request: op ("PUT", "LIST"...) in the bucket, and why. */
-const struct cairn_error *s3_fail(struct s3_remote *s, const struct xfer_req *r, const char *op);
+const struct cairn_error *s3_fail(struct s3_remote *s, const struct net_req *r, const char *op);
 
 /* The batch calls (s3_exists.c, s3_put.c, s3_get.c). */
 const struct cairn_error *s3_exists(struct remote *r, struct remote_item *items, size_t n,

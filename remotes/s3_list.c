@@ -27,7 +27,7 @@ struct s3_lb { /* the listing */
 };
 
 struct s3_lw { /* one listing, page after page */
-	struct xfer_req req;
+	struct net_req req;
 	struct s3_lb *lb;
 	char *prefix; /* what is listed */
 	char *token;  /* continuation token of the next page, or NULL */
@@ -37,7 +37,7 @@ struct s3_lw { /* one listing, page after page */
 	bool top;     /* the listing of all of P/sha256/ */
 };
 
-static const struct cairn_error *s3_lw_setup(struct xfer_req *r, CURL *easy)
+static const struct cairn_error *s3_lw_setup(struct net_req *r, CURL *easy)
 {
 	struct s3_lw *l = (struct s3_lw *)r;
 	struct s3_query q = S3_QUERY_INIT;
@@ -103,11 +103,11 @@ static void s3_lb_split(struct s3_lb *lb, struct s3_lw *top)
 		l->req.setup = s3_lw_setup;
 		l->req.done = top->req.done;
 		l->req.body_max = S3_LIST_BODY_MAX;
-		xfer_add(lb->s->x, &l->req);
+		net_add(lb->s->x, &l->req);
 	}
 }
 
-static const struct cairn_error *s3_lw_done(struct xfer_req *r)
+static const struct cairn_error *s3_lw_done(struct net_req *r)
 {
 	struct s3_lw *l = (struct s3_lw *)r;
 	struct s3_lb *lb = l->lb;
@@ -116,7 +116,7 @@ static const struct cairn_error *s3_lw_done(struct xfer_req *r)
 	char *next = NULL;
 
 	if (r->rc != CURLE_OK || r->status != 200) {
-		if (s3_transient(r) && xfer_retry(r))
+		if (s3_transient(r) && net_retry(r))
 			return NULL;
 		return s3_fail(lb->s, r, "LIST");
 	}
@@ -141,7 +141,7 @@ static const struct cairn_error *s3_lw_done(struct xfer_req *r)
 	}
 	l->top = false;
 	r->attempt = 0;
-	xfer_add_front(r->x, r);
+	net_add_front(r->x, r);
 	return NULL;
 }
 
@@ -176,8 +176,8 @@ const struct cairn_error *s3_list(struct remote *rem, remote_list_cb cb, void *a
 	top.req.setup = s3_lw_setup;
 	top.req.done = s3_lw_done;
 	top.req.body_max = S3_LIST_BODY_MAX;
-	xfer_add(s->x, &top.req);
-	e = xfer_run(s->x, lb.jobs, b);
+	net_add(s->x, &top.req);
+	e = net_run(s->x, lb.jobs, b);
 	s3_lw_release(&top);
 	for (i = 0; i < lb.nsplit; i++)
 		s3_lw_release(&lb.split[i]);

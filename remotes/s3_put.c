@@ -37,7 +37,7 @@ struct s3_mpu { /* one multipart upload */
 	char (*sha)[CAIRN_OID_HEXLEN + 1]; /* per part */
 	struct hash_ctx whole;
 	bool completed;
-	struct xfer_req abort;
+	struct net_req abort;
 };
 
 enum s3_step { S3_PUT, S3_INIT, S3_PART, S3_COMPLETE, S3_VERIFY };
@@ -45,7 +45,7 @@ enum s3_step { S3_PUT, S3_INIT, S3_PART, S3_COMPLETE, S3_VERIFY };
 struct s3_pb;
 
 struct s3_pw { /* a worker */
-	struct xfer_req req;
+	struct net_req req;
 	struct s3_pb *pb;
 	enum s3_step step;
 	size_t item; /* S3_PUT */
@@ -116,7 +116,7 @@ static const struct cairn_error *s3_pw_assign(struct s3_pw *w, bool *busy)
 			w->mpu = m;
 			w->part = m->handed++;
 			w->req.count_bytes = true;
-			xfer_add(pb->s->x, &w->req);
+			net_add(pb->s->x, &w->req);
 			return NULL;
 		}
 	}
@@ -145,7 +145,7 @@ static const struct cairn_error *s3_pw_assign(struct s3_pw *w, bool *busy)
 		w->size = size;
 		w->req.count_bytes = true;
 	}
-	xfer_add(pb->s->x, &w->req);
+	net_add(pb->s->x, &w->req);
 	return NULL;
 }
 
@@ -261,7 +261,7 @@ static char *s3_upload_query(const char *upload_id, unsigned part)
 	return s;
 }
 
-static const struct cairn_error *s3_pw_setup(struct xfer_req *r, CURL *easy)
+static const struct cairn_error *s3_pw_setup(struct net_req *r, CURL *easy)
 {
 	struct s3_pw *w = (struct s3_pw *)r;
 	struct s3_pb *pb = w->pb;
@@ -280,7 +280,7 @@ static const struct cairn_error *s3_pw_setup(struct xfer_req *r, CURL *easy)
 		free(key);
 		if (s->sse)
 			s3_header(r, "x-amz-server-side-encryption: %s", s->sse);
-		xfer_upload_fd(r, easy, w->fd, 0, w->size);
+		net_upload_fd(r, easy, w->fd, 0, w->size);
 		return NULL;
 	case S3_INIT:
 		s3_request(s, r, easy, m->key, "uploads=", NULL);
@@ -298,7 +298,7 @@ static const struct cairn_error *s3_pw_setup(struct xfer_req *r, CURL *easy)
 		q = s3_upload_query(m->upload_id, w->part + 1);
 		s3_request(s, r, easy, m->key, q, m->sha[w->part]);
 		free(q);
-		xfer_upload_fd(r, easy, m->fd, off, len);
+		net_upload_fd(r, easy, m->fd, off, len);
 		return NULL;
 	case S3_COMPLETE:
 		if (w->body == NULL)
@@ -327,16 +327,16 @@ static void s3_pw_object_done(struct s3_pw *w, size_t item, int *fd)
 	if (*fd >= 0)
 		close(*fd);
 	*fd = -1;
-	xfer_progress(w->pb->s->x, 0, 1);
+	net_progress(w->pb->s->x, 0, 1);
 }
 
 static const struct cairn_error *s3_pw_failed(struct s3_pw *w, size_t item, const char *op)
 {
-	struct xfer_req *r = &w->req;
+	struct net_req *r = &w->req;
 	char *code;
 	const struct cairn_error *e;
 
-	if (s3_transient(r) && xfer_retry(r))
+	if (s3_transient(r) && net_retry(r))
 		return NULL;
 	w->pb->items[item].state = REMOTE_FAILED;
 	code = s3_answer_code(r);
@@ -353,7 +353,7 @@ static const struct cairn_error *s3_pw_failed(struct s3_pw *w, size_t item, cons
 	return s3_fail(w->pb->s, r, op);
 }
 
-static const struct cairn_error *s3_pw_done(struct xfer_req *r)
+static const struct cairn_error *s3_pw_done(struct net_req *r)
 {
 	struct s3_pw *w = (struct s3_pw *)r;
 	struct s3_pb *pb = w->pb;
@@ -379,7 +379,7 @@ static const struct cairn_error *s3_pw_done(struct xfer_req *r)
 	case S3_PART:
 		if (!ok)
 			return s3_pw_failed(w, m->item, "PUT (a part of a multipart upload)");
-		if ((m->etag[w->part] = xfer_header(r, "ETag")) == NULL)
+		if ((m->etag[w->part] = net_header(r, "ETag")) == NULL)
 			return err_new(CAIRN_ERR_REMOTE,
 				       "S3 bucket '%s' sent no ETag for part %u of '%s'",
 				       pb->s->loc.bucket, w->part + 1, oid_hex(&pb->items[m->item].id));
@@ -387,7 +387,7 @@ static const struct cairn_error *s3_pw_done(struct xfer_req *r)
 			w->step = S3_COMPLETE;
 			r->attempt = 0;
 			r->count_bytes = false;
-			xfer_add_front(r->x, r);
+			net_add_front(r->x, r);
 			return NULL;
 		}
 		break;
@@ -408,12 +408,12 @@ static const struct cairn_error *s3_pw_done(struct xfer_req *r)
 		w->body = NULL;
 		w->step = S3_VERIFY;
 		r->attempt = 0;
-		xfer_add_front(r->x, r);
+		net_add_front(r->x, r);
 		return NULL;
 	case S3_VERIFY:
 		if (!ok)
 			return s3_pw_failed(w, m->item, "HEAD (after a multipart upload)");
-		len = xfer_header(r, "Content-Length");
+		len = net_header(r, "Content-Length");
 		if (len == NULL || strtoull(len, NULL, 10) != m->size) {
 			e = err_new(CAIRN_ERR_REMOTE,
 				    "S3 bucket '%s' holds %s bytes for '%s' after its upload, not %llu",
@@ -433,13 +433,13 @@ static const struct cairn_error *s3_pw_done(struct xfer_req *r)
 /* ---- aborting unfinished uploads ---- */
 
 struct s3_abort {
-	struct xfer_req req;
+	struct net_req req;
 	struct s3_remote *s;
 	struct s3_mpu *m;
 	bool ok;
 };
 
-static const struct cairn_error *s3_abort_setup(struct xfer_req *r, CURL *easy)
+static const struct cairn_error *s3_abort_setup(struct net_req *r, CURL *easy)
 {
 	struct s3_abort *a = (struct s3_abort *)r;
 	char *q = s3_upload_query(a->m->upload_id, 0);
@@ -450,7 +450,7 @@ static const struct cairn_error *s3_abort_setup(struct xfer_req *r, CURL *easy)
 	return NULL;
 }
 
-static const struct cairn_error *s3_abort_done(struct xfer_req *r)
+static const struct cairn_error *s3_abort_done(struct net_req *r)
 {
 	struct s3_abort *a = (struct s3_abort *)r;
 	char *code = s3_answer_code(r);
@@ -459,7 +459,7 @@ static const struct cairn_error *s3_abort_done(struct xfer_req *r)
 				      (code && strcmp(code, "NoSuchUpload") == 0));
 	free(code);
 	if (!a->ok && s3_transient(r))
-		xfer_retry(r);
+		net_retry(r);
 	return NULL;
 }
 
@@ -486,10 +486,10 @@ static const struct cairn_error *s3_pb_abort(struct s3_pb *pb, int jobs,
 		v[i].m = m;
 		v[i].req.setup = s3_abort_setup;
 		v[i].req.done = s3_abort_done;
-		xfer_add(pb->s->x, &v[i++].req);
+		net_add(pb->s->x, &v[i++].req);
 	}
 	memset(&ab, 0, sizeof(ab)); /* no cancel: an interrupted push still cleans up */
-	xfer_run(pb->s->x, jobs, &ab);
+	net_run(pb->s->x, jobs, &ab);
 	for (i = 0; i < n; i++) {
 		left += !v[i].ok;
 		buf_release(&v[i].req.body);
@@ -538,9 +538,9 @@ const struct cairn_error *s3_put(struct remote *rem, struct cache *c, struct rem
 		pb.idle[pb.nidle++] = &ws[i];
 	}
 	if ((e = s3_pb_kick(&pb)) != NULL)
-		xfer_drop(s->x);
+		net_drop(s->x);
 	else
-		e = xfer_run(s->x, jobs, b);
+		e = net_run(s->x, jobs, b);
 	if (e)
 		e = s3_pb_abort(&pb, jobs, e);
 	for (i = 0; i < jobs; i++) {

@@ -1,12 +1,12 @@
 /*
- * xfer.c: the transfer engine (xfer.h). A ready queue (FIFO, with next
+ * net.c: the HTTP transfer engine (net.h). A ready queue (FIFO, with next
  * steps of work in flight put first) and a short list of requests waiting
  * out a backoff feed one curl multi handle. Easy handles are pooled so
  * connections and TLS sessions are reused across requests and batches.
  */
 #include "buildconf.h"
 
-#include "remotes/xfer.h"
+#include "remotes/net.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -20,17 +20,17 @@
 #include "core/cache.h"
 #include "core/xmalloc.h"
 
-#define XFER_BODY_MAX (1u << 20)
-#define XFER_HEADERS_MAX (64u << 10)
-#define XFER_BACKOFF_NS 250000000LL   /* first retry after about 0.25 s */
-#define XFER_BACKOFF_MAX_NS 20000000000LL
-#define XFER_POLL_MS 100
+#define NET_BODY_MAX (1u << 20)
+#define NET_HEADERS_MAX (64u << 10)
+#define NET_BACKOFF_NS 250000000LL   /* first retry after about 0.25 s */
+#define NET_BACKOFF_MAX_NS 20000000000LL
+#define NET_POLL_MS 100
 
-struct xfer {
+struct net {
 	CURLM *multi;
 	int retries;
-	struct xfer_req *head, *tail; /* ready queue */
-	struct xfer_req *delayed;     /* waiting for not_before */
+	struct net_req *head, *tail; /* ready queue */
+	struct net_req *delayed;     /* waiting for not_before */
 	CURL **pool;                  /* idle easy handles */
 	size_t npool, pool_cap;
 	int running;
@@ -40,7 +40,7 @@ struct xfer {
 	uint64_t seed;
 };
 
-static int64_t xfer_now(void)
+static int64_t net_now(void)
 {
 	struct timespec ts;
 
@@ -48,19 +48,19 @@ static int64_t xfer_now(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-struct xfer *xfer_new(int retries)
+struct net *net_new(int retries)
 {
-	struct xfer *x = xcalloc(1, sizeof(*x));
+	struct net *x = xcalloc(1, sizeof(*x));
 
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	if ((x->multi = curl_multi_init()) == NULL)
 		xmalloc((size_t)-1); /* libcurl is out of memory: exits */
 	x->retries = retries < 0 ? 0 : retries;
-	x->seed = (uint64_t)xfer_now() ^ ((uint64_t)getpid() << 32);
+	x->seed = (uint64_t)net_now() ^ ((uint64_t)getpid() << 32);
 	return x;
 }
 
-void xfer_free(struct xfer *x)
+void net_free(struct net *x)
 {
 	size_t i;
 
@@ -74,7 +74,7 @@ void xfer_free(struct xfer *x)
 	curl_global_cleanup();
 }
 
-static void xfer_fail(struct xfer *x, const struct cairn_error *e)
+static void net_fail(struct net *x, const struct cairn_error *e)
 {
 	if (!x->failed) {
 		x->failed = true;
@@ -83,7 +83,7 @@ static void xfer_fail(struct xfer *x, const struct cairn_error *e)
 	}
 }
 
-void xfer_add(struct xfer *x, struct xfer_req *r)
+void net_add(struct net *x, struct net_req *r)
 {
 	r->x = x;
 	r->reported = 0;
@@ -96,7 +96,7 @@ void xfer_add(struct xfer *x, struct xfer_req *r)
 	x->tail = r;
 }
 
-void xfer_add_front(struct xfer *x, struct xfer_req *r)
+void net_add_front(struct net *x, struct net_req *r)
 {
 	r->x = x;
 	r->reported = 0;
@@ -107,36 +107,36 @@ void xfer_add_front(struct xfer *x, struct xfer_req *r)
 		x->tail = r;
 }
 
-void xfer_drop(struct xfer *x)
+void net_drop(struct net *x)
 {
 	x->head = x->tail = x->delayed = NULL;
 }
 
-bool xfer_retry(struct xfer_req *r)
+bool net_retry(struct net_req *r)
 {
-	struct xfer *x = r->x;
-	int64_t delay = XFER_BACKOFF_NS;
+	struct net *x = r->x;
+	int64_t delay = NET_BACKOFF_NS;
 	int i;
 
 	if (x->failed || r->attempt >= x->retries)
 		return false;
-	for (i = 0; i < r->attempt && delay < XFER_BACKOFF_MAX_NS; i++)
+	for (i = 0; i < r->attempt && delay < NET_BACKOFF_MAX_NS; i++)
 		delay *= 2;
-	if (delay > XFER_BACKOFF_MAX_NS)
-		delay = XFER_BACKOFF_MAX_NS;
+	if (delay > NET_BACKOFF_MAX_NS)
+		delay = NET_BACKOFF_MAX_NS;
 	/* jitter: between half and the whole delay (xorshift) */
 	x->seed ^= x->seed << 13;
 	x->seed ^= x->seed >> 7;
 	x->seed ^= x->seed << 17;
 	delay = delay / 2 + (int64_t)(x->seed % (uint64_t)(delay / 2 + 1));
 	r->attempt++;
-	r->not_before = xfer_now() + delay;
+	r->not_before = net_now() + delay;
 	r->next = x->delayed;
 	x->delayed = r;
 	return true;
 }
 
-bool xfer_transient(const struct xfer_req *r)
+bool net_transient(const struct net_req *r)
 {
 	switch (r->rc) {
 	case CURLE_OK:
@@ -156,7 +156,7 @@ bool xfer_transient(const struct xfer_req *r)
 	}
 }
 
-void xfer_progress(struct xfer *x, uint64_t bytes, uint64_t objects)
+void net_progress(struct net *x, uint64_t bytes, uint64_t objects)
 {
 	if (x->b && x->b->progress && (bytes || objects))
 		x->b->progress(bytes, objects, x->b->progress_arg);
@@ -164,10 +164,10 @@ void xfer_progress(struct xfer *x, uint64_t bytes, uint64_t objects)
 
 /* ---- libcurl callbacks ---- */
 
-static size_t xfer_write_cb(char *data, size_t size, size_t nmemb, void *arg)
+static size_t net_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
-	struct xfer_req *r = arg;
-	size_t n = size * nmemb, max = r->body_max ? r->body_max : XFER_BODY_MAX;
+	struct net_req *r = arg;
+	size_t n = size * nmemb, max = r->body_max ? r->body_max : NET_BODY_MAX;
 
 	if (r->to_sink < 0) {
 		long st = 0;
@@ -190,20 +190,20 @@ static size_t xfer_write_cb(char *data, size_t size, size_t nmemb, void *arg)
 	return n;
 }
 
-static size_t xfer_header_cb(char *data, size_t size, size_t nmemb, void *arg)
+static size_t net_header_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
-	struct xfer_req *r = arg;
+	struct net_req *r = arg;
 	size_t n = size * nmemb;
 
 	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0)
 		buf_reset(&r->headers); /* a new answer (after 100 Continue, say) */
-	if (r->headers.len + n <= XFER_HEADERS_MAX)
+	if (r->headers.len + n <= NET_HEADERS_MAX)
 		buf_add(&r->headers, data, n);
 	return n;
 }
 
 /* Report the bytes an attempt moved beyond what earlier attempts reported. */
-static void xfer_count(struct xfer_req *r, curl_off_t dlnow, curl_off_t ulnow)
+static void net_count(struct net_req *r, curl_off_t dlnow, curl_off_t ulnow)
 {
 	uint64_t now;
 
@@ -211,31 +211,31 @@ static void xfer_count(struct xfer_req *r, curl_off_t dlnow, curl_off_t ulnow)
 		return;
 	now = (uint64_t)ulnow + (r->to_sink == 1 ? (uint64_t)dlnow : 0);
 	if (now > r->reported) {
-		xfer_progress(r->x, now - r->reported, 0);
+		net_progress(r->x, now - r->reported, 0);
 		r->reported = now;
 	}
 }
 
-static int xfer_info_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+static int net_info_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 			curl_off_t ulnow)
 {
-	struct xfer_req *r = arg;
-	struct xfer *x = r->x;
+	struct net_req *r = arg;
+	struct net *x = r->x;
 	const struct cairn_error *e;
 
 	(void)dltotal;
 	(void)ultotal;
 	if (!x->failed && x->b && x->b->cancel && (e = x->b->cancel(x->b->cancel_arg)) != NULL)
-		xfer_fail(x, e);
+		net_fail(x, e);
 	if (x->cancelled)
 		return 1;
-	xfer_count(r, dlnow, ulnow);
+	net_count(r, dlnow, ulnow);
 	return 0;
 }
 
-static size_t xfer_read_cb(char *data, size_t size, size_t nmemb, void *arg)
+static size_t net_read_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
-	struct xfer_req *r = arg;
+	struct net_req *r = arg;
 	size_t want = size * nmemb;
 	ssize_t got;
 
@@ -252,9 +252,9 @@ static size_t xfer_read_cb(char *data, size_t size, size_t nmemb, void *arg)
 	return (size_t)got;
 }
 
-static int xfer_seek_cb(void *arg, curl_off_t offset, int origin)
+static int net_seek_cb(void *arg, curl_off_t offset, int origin)
 {
-	struct xfer_req *r = arg;
+	struct net_req *r = arg;
 
 	if (origin != SEEK_SET || offset < 0 || (uint64_t)offset > r->up_len)
 		return CURL_SEEKFUNC_FAIL;
@@ -262,7 +262,7 @@ static int xfer_seek_cb(void *arg, curl_off_t offset, int origin)
 	return CURL_SEEKFUNC_OK;
 }
 
-void xfer_upload_fd(struct xfer_req *r, CURL *easy, int fd, uint64_t off, uint64_t len)
+void net_upload_fd(struct net_req *r, CURL *easy, int fd, uint64_t off, uint64_t len)
 {
 	r->fd = fd;
 	r->up_off = off;
@@ -270,13 +270,13 @@ void xfer_upload_fd(struct xfer_req *r, CURL *easy, int fd, uint64_t off, uint64
 	r->up_pos = 0;
 	curl_easy_setopt(easy, CURLOPT_UPLOAD, 1L);
 	curl_easy_setopt(easy, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
-	curl_easy_setopt(easy, CURLOPT_READFUNCTION, xfer_read_cb);
+	curl_easy_setopt(easy, CURLOPT_READFUNCTION, net_read_cb);
 	curl_easy_setopt(easy, CURLOPT_READDATA, r);
-	curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, xfer_seek_cb);
+	curl_easy_setopt(easy, CURLOPT_SEEKFUNCTION, net_seek_cb);
 	curl_easy_setopt(easy, CURLOPT_SEEKDATA, r);
 }
 
-char *xfer_header(const struct xfer_req *r, const char *name)
+char *net_header(const struct net_req *r, const char *name)
 {
 	size_t nlen = strlen(name);
 	const char *p = r->headers.s, *end;
@@ -302,9 +302,9 @@ char *xfer_header(const struct xfer_req *r, const char *name)
 
 /* ---- downloads into the cache ---- */
 
-const struct cairn_error *xfer_cache_sink(struct xfer_req *r, const char *data, size_t n)
+const struct cairn_error *net_cache_sink(struct net_req *r, const char *data, size_t n)
 {
-	struct xfer_cache_dst *d = r->arg;
+	struct net_cache_dst *d = r->arg;
 	const struct cairn_error *e;
 
 	if (d->w == NULL && (e = cache_writer_new(&d->w, d->c)) != NULL)
@@ -312,7 +312,7 @@ const struct cairn_error *xfer_cache_sink(struct xfer_req *r, const char *data, 
 	return cache_writer_write(d->w, data, n);
 }
 
-const struct cairn_error *xfer_cache_finish(struct xfer_cache_dst *d, const struct oid *id)
+const struct cairn_error *net_cache_finish(struct net_cache_dst *d, const struct oid *id)
 {
 	const struct cairn_error *e;
 	struct oid got;
@@ -324,7 +324,7 @@ const struct cairn_error *xfer_cache_finish(struct xfer_cache_dst *d, const stru
 	return e;
 }
 
-void xfer_cache_abort(struct xfer_cache_dst *d)
+void net_cache_abort(struct net_cache_dst *d)
 {
 	cache_writer_abort(d->w);
 	d->w = NULL;
@@ -332,7 +332,7 @@ void xfer_cache_abort(struct xfer_cache_dst *d)
 
 /* ---- the run loop ---- */
 
-static const struct cairn_error *xfer_start(struct xfer *x, struct xfer_req *r)
+static const struct cairn_error *net_start(struct net *x, struct net_req *r)
 {
 	const struct cairn_error *e;
 	CURL *easy;
@@ -363,12 +363,12 @@ static const struct cairn_error *xfer_start(struct xfer *x, struct xfer_req *r)
 	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 15L);
 	curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L); /* a stalled transfer is a timeout */
 	curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, 60L);
-	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, xfer_write_cb);
+	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, net_write_cb);
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, r);
-	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, xfer_header_cb);
+	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, net_header_cb);
 	curl_easy_setopt(easy, CURLOPT_HEADERDATA, r);
 	curl_easy_setopt(easy, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, xfer_info_cb);
+	curl_easy_setopt(easy, CURLOPT_XFERINFOFUNCTION, net_info_cb);
 	curl_easy_setopt(easy, CURLOPT_XFERINFODATA, r);
 	if ((e = r->setup(r, easy)) != NULL) {
 		curl_slist_free_all(r->hdrs);
@@ -386,10 +386,10 @@ static const struct cairn_error *xfer_start(struct xfer *x, struct xfer_req *r)
 	return NULL;
 }
 
-static void xfer_finish(struct xfer *x, CURL *easy, CURLcode rc)
+static void net_finish(struct net *x, CURL *easy, CURLcode rc)
 {
 	const struct cairn_error *e;
-	struct xfer_req *r = NULL;
+	struct net_req *r = NULL;
 
 	curl_easy_getinfo(easy, CURLINFO_PRIVATE, (char **)&r);
 	curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &r->status);
@@ -398,7 +398,7 @@ static void xfer_finish(struct xfer *x, CURL *easy, CURLcode rc)
 
 		curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &dl);
 		curl_easy_getinfo(easy, CURLINFO_SIZE_UPLOAD_T, &ul);
-		xfer_count(r, dl, ul);
+		net_count(r, dl, ul);
 	}
 	curl_multi_remove_handle(x->multi, easy);
 	x->running--;
@@ -409,13 +409,13 @@ static void xfer_finish(struct xfer *x, CURL *easy, CURLcode rc)
 	XGROW(x->pool, x->npool + 1, x->pool_cap);
 	x->pool[x->npool++] = easy;
 	if ((e = r->done(r)) != NULL)
-		xfer_fail(x, e);
+		net_fail(x, e);
 }
 
 /* The next request allowed to start, taken off its list; NULL when none is due. */
-static struct xfer_req *xfer_next_ready(struct xfer *x, int64_t now)
+static struct net_req *net_next_ready(struct net *x, int64_t now)
 {
-	struct xfer_req **pp, *r;
+	struct net_req **pp, *r;
 
 	for (pp = &x->delayed; (r = *pp) != NULL;) {
 		if (r->not_before <= now) {
@@ -438,10 +438,10 @@ static struct xfer_req *xfer_next_ready(struct xfer *x, int64_t now)
 }
 
 /* Milliseconds until the first delayed request is due (capped). */
-static int xfer_wait_ms(const struct xfer *x, int64_t now)
+static int net_wait_ms(const struct net *x, int64_t now)
 {
-	const struct xfer_req *r;
-	int64_t ms = XFER_POLL_MS;
+	const struct net_req *r;
+	int64_t ms = NET_POLL_MS;
 
 	for (r = x->delayed; r; r = r->next) {
 		int64_t d = (r->not_before - now) / 1000000 + 1;
@@ -452,10 +452,10 @@ static int xfer_wait_ms(const struct xfer *x, int64_t now)
 	return (int)ms;
 }
 
-const struct cairn_error *xfer_run(struct xfer *x, int jobs, const struct remote_batch *b)
+const struct cairn_error *net_run(struct net *x, int jobs, const struct remote_batch *b)
 {
 	const struct cairn_error *e;
-	struct xfer_req *r;
+	struct net_req *r;
 	CURLMsg *m;
 	int still, left;
 
@@ -465,21 +465,21 @@ const struct cairn_error *xfer_run(struct xfer *x, int jobs, const struct remote
 		jobs = 1;
 	while (x->head || x->delayed || x->running > 0) {
 		if (!x->failed && b && b->cancel && (e = b->cancel(b->cancel_arg)) != NULL)
-			xfer_fail(x, e);
+			net_fail(x, e);
 		if (x->failed) {
 			x->head = x->tail = x->delayed = NULL; /* dropped: their items stay pending */
 		}
-		while (!x->failed && x->running < jobs && (r = xfer_next_ready(x, xfer_now())))
-			if ((e = xfer_start(x, r)) != NULL)
-				xfer_fail(x, e);
+		while (!x->failed && x->running < jobs && (r = net_next_ready(x, net_now())))
+			if ((e = net_start(x, r)) != NULL)
+				net_fail(x, e);
 		if (x->running == 0 && x->head == NULL && x->delayed == NULL)
 			break;
 		curl_multi_perform(x->multi, &still);
 		while ((m = curl_multi_info_read(x->multi, &left)) != NULL)
 			if (m->msg == CURLMSG_DONE)
-				xfer_finish(x, m->easy_handle, m->data.result);
+				net_finish(x, m->easy_handle, m->data.result);
 		if (x->running > 0 || x->delayed)
-			curl_multi_poll(x->multi, NULL, 0, xfer_wait_ms(x, xfer_now()), NULL);
+			curl_multi_poll(x->multi, NULL, 0, net_wait_ms(x, net_now()), NULL);
 	}
 	x->b = NULL;
 	return x->failed ? err_load(&x->err) : NULL;
