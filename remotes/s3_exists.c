@@ -117,7 +117,7 @@ static const struct cairn_error *s3_ex_head_done(struct net_req *r)
 		if (net_retry(r))
 			return NULL;
 		it->state = REMOTE_FAILED;
-		return s3_fail(h->ex->s, r, h->diag ? "GET" : "HEAD");
+		return s3_fail(h->ex->s, r, "HEAD");
 	} else if (!h->diag && r->rc == CURLE_OK) {
 		/* No body to say why (or whether the bucket exists): ask again with one. */
 		h->diag = true;
@@ -125,7 +125,7 @@ static const struct cairn_error *s3_ex_head_done(struct net_req *r)
 		return NULL;
 	} else {
 		it->state = REMOTE_FAILED;
-		return s3_fail(h->ex->s, r, h->diag ? "HEAD (asked again as GET)" : "HEAD");
+		return s3_fail(h->ex->s, r, "HEAD");
 	}
 	s3_ex_head_next(h);
 	return NULL;
