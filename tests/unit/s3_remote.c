@@ -383,6 +383,25 @@ static void test_s3_remote__pages(void)
 	for (i = 0; i < 60; i++)
 		ok_all &= it[i].state == (i < 45 ? REMOTE_DONE : REMOTE_MISSING);
 	ok(ok_all, "45 present, 15 missing");
+	{ /* few items for a large remote: listings by folder, with HEADs */
+		struct remote_item few[7];
+
+		memset(few, 0, sizeof(few));
+		for (i = 0; i < 4; i++)
+			few[i] = it[i];
+		same_folder(&few[4].id, &it[0].id);
+		same_folder(&few[5].id, &few[4].id);
+		while (oid_equal(&few[5].id, &few[4].id) || oid_equal(&few[5].id, &it[0].id))
+			few[5].id.b[31]++;
+		few[6] = it[50];
+		ok_noerr(r->ops->exists(r, few, 7, &b), "exists over 7 items of 45 objects");
+		ok(few[0].state == REMOTE_DONE && few[1].state == REMOTE_DONE &&
+			   few[2].state == REMOTE_DONE && few[3].state == REMOTE_DONE,
+		   "the present ones are found");
+		ok(few[4].state == REMOTE_MISSING && few[5].state == REMOTE_MISSING &&
+			   few[6].state == REMOTE_MISSING,
+		   "the missing ones (two sharing a folder with a present one) are not");
+	}
 	ok_noerr(r->ops->list(r, list_cb, &l, &b), "list in pages of 3, split by folder");
 	is_int(l.n, 45, "every object once");
 	for (i = 0, ok_all = 1; i < 45; i++)
