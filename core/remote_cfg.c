@@ -19,7 +19,7 @@
 
 #define REMOTE_CFG_NAME_MAX 64
 
-enum remote_cfg_type { RC_STR, RC_BOOL, RC_JOBS, RC_SIZE };
+enum remote_cfg_type { RC_STR, RC_BOOL, RC_JOBS, RC_SIZE, RC_RETRIES };
 
 static const struct {
 	const char *key; /* canonical spelling */
@@ -37,6 +37,7 @@ static const struct {
 	{ "multipartThreshold", RC_SIZE },
 	{ "multipartChunk", RC_SIZE },
 	{ "sse", RC_STR },
+	{ "retries", RC_RETRIES },
 	{ NULL, RC_STR },
 };
 
@@ -294,6 +295,13 @@ static const struct cairn_error *remote_cfg_check(const char *key, enum remote_c
 			return err_new(CAIRN_ERR_USAGE, "%s: '%s' is not %s", key, value,
 				       type == RC_JOBS ? "a number from 1 to 256"
 						       : "a size (a number, optionally with k, m or g)");
+		return NULL;
+	case RC_RETRIES:
+		errno = 0;
+		v = strtoll(value, &end, 10);
+		if (errno || end == value || *end || v < 0 || v > 20)
+			return err_new(CAIRN_ERR_USAGE, "%s: '%s' is not a number from 0 to 20", key,
+				       value);
 		return NULL;
 	default:
 		return *value ? NULL : err_new(CAIRN_ERR_USAGE, "%s: empty value", key);

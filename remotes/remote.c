@@ -52,12 +52,14 @@ const char *remote_url_kind(const char *url)
 	return "local";
 }
 
+#if !defined(REMOTE_HAVE_S3) || !defined(REMOTE_HAVE_HTTP)
 static const struct cairn_error *remote_backend_missing(const char *name, const char *kind)
 {
 	return err_hint(err_new(CAIRN_ERR_REMOTE,
 				"remote '%s': %s remotes are not supported by this build", name, kind),
 			"local folder remotes work: cairn remote add NAME /path/to/folder");
 }
+#endif
 
 static const struct cairn_error *remote_open_kind(struct remote **out, const char *name,
 						  const char *url, struct config *cfg,
