@@ -41,21 +41,14 @@ static const struct remote_ops s3_ops = {
 /* ---- settings ---- */
 
 /*
- * remote.<name>.<setting>: git-config variable names allow no '_', so the
- * documented names (access_key_id) are read without their underscores
- * (accesskeyid; git-config names ignore case, so accessKeyId is the same).
+ * remote.<name>.<setting>, setting in its canonical camelCase spelling
+ * (cairn-config(5): git-config names hold no '_' and ignore case).
  */
 static char *s3_conf_key(const struct s3_remote *s, struct config *cfg, const char *setting)
 {
-	struct buf b = BUF_INIT;
-
 	if (cfg == NULL || strcmp(s->base.name, s->base.url) == 0)
 		return NULL; /* opened by URL: no settings */
-	buf_addf(&b, "remote.%s.", s->base.name);
-	for (; *setting; setting++)
-		if (*setting != '_')
-			buf_addch(&b, *setting);
-	return buf_detach(&b);
+	return xasprintf("remote.%s.%s", s->base.name, setting);
 }
 
 static const struct cairn_error *s3_conf_str(char **out, const struct s3_remote *s,
@@ -167,11 +160,11 @@ static const struct cairn_error *s3_settings(struct s3_remote *s, struct config 
 	if ((e = s3_conf_str(&endpoint, s, cfg, "endpoint")) ||
 	    (e = s3_conf_str(&region, s, cfg, "region")) ||
 	    (e = s3_conf_str(&profile, s, cfg, "profile")) ||
-	    (e = s3_conf_str(&key, s, cfg, "access_key_id")) ||
-	    (e = s3_conf_str(&secret, s, cfg, "secret_access_key")) ||
-	    (e = s3_conf_str(&token, s, cfg, "session_token")) ||
+	    (e = s3_conf_str(&key, s, cfg, "accessKeyId")) ||
+	    (e = s3_conf_str(&secret, s, cfg, "secretAccessKey")) ||
+	    (e = s3_conf_str(&token, s, cfg, "sessionToken")) ||
 	    (e = s3_conf_str(&s->sse, s, cfg, "sse")) ||
-	    (e = s3_conf_bool(&path_style, s, cfg, "path_style")))
+	    (e = s3_conf_bool(&path_style, s, cfg, "pathStyle")))
 		goto done;
 	if (s->sse && strcmp(s->sse, "AES256") != 0 && strcmp(s->sse, "aws:kms") != 0) {
 		e = err_new(CAIRN_ERR_FORMAT, "remote '%s': sse must be AES256 or aws:kms, not '%s'",
@@ -181,11 +174,11 @@ static const struct cairn_error *s3_settings(struct s3_remote *s, struct config 
 	if ((e = s3_conf_int(&v, s, cfg, "jobs", S3_JOBS_DEFAULT, 1, 256)) != NULL)
 		goto done;
 	s->base.jobs = (int)v;
-	if ((e = s3_conf_int(&v, s, cfg, "multipart_threshold", S3_THRESHOLD_DEFAULT, 0,
+	if ((e = s3_conf_int(&v, s, cfg, "multipartThreshold", S3_THRESHOLD_DEFAULT, 0,
 			     INT64_MAX)) != NULL)
 		goto done;
 	s->threshold = (uint64_t)v;
-	if ((e = s3_conf_int(&v, s, cfg, "multipart_chunk", S3_CHUNK_DEFAULT, S3_PART_MIN,
+	if ((e = s3_conf_int(&v, s, cfg, "multipartChunk", S3_CHUNK_DEFAULT, S3_PART_MIN,
 			     S3_PART_MAX)) != NULL)
 		goto done;
 	s->chunk = (uint64_t)v;
@@ -194,6 +187,11 @@ static const struct cairn_error *s3_settings(struct s3_remote *s, struct config 
 	s->x = net_new((int)v);
 	s->max_put = s3_knob("CAIRN_S3_MAX_PUT", S3_PUT_MAX, S3_PUT_MAX);
 	s->page = (unsigned)s3_knob("CAIRN_S3_PAGE", 0, 1000);
+
+	/* a bad URL or endpoint is said before anything about credentials */
+	if ((e = s3_loc_init(&s->loc, s->base.url, endpoint, "us-east-1", path_style)) != NULL)
+		goto done;
+	s3_loc_release(&s->loc);
 
 	memset(&cc, 0, sizeof(cc));
 	cc.remote = s->base.name;
@@ -436,6 +434,9 @@ const struct cairn_error *s3_fail(struct s3_remote *s, const struct net_req *r, 
 			     b);
 		if (err_is(e, CAIRN_ERR_AUTH))
 			e = err_hint(e, "the keys came from %s", s->cred.source);
+		else if (s->sse && xe.code && strcmp(xe.code, "NotImplemented") == 0)
+			e = err_hint(e, "this S3 server may not implement server-side encryption "
+					"(the remote's sse setting)");
 	}
 	free(hregion);
 	s3_xml_error_release(&xe);
