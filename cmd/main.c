@@ -24,11 +24,13 @@
 #include "core/tempfile.h"
 
 extern const struct cmd_entry cmd_add_entry, cmd_checkout_entry, cmd_commit_entry,
-	cmd_help_entry, cmd_init_entry, cmd_status_entry, cmd_version_entry;
+	cmd_config_entry, cmd_fetch_entry, cmd_help_entry, cmd_init_entry, cmd_pull_entry,
+	cmd_push_entry, cmd_remote_entry, cmd_status_entry, cmd_version_entry;
 
 const struct cmd_entry *const cmd_entries[] = {
-	&cmd_add_entry, &cmd_checkout_entry, &cmd_commit_entry, &cmd_help_entry,
-	&cmd_init_entry, &cmd_status_entry, &cmd_version_entry, NULL,
+	&cmd_add_entry, &cmd_checkout_entry, &cmd_commit_entry, &cmd_config_entry,
+	&cmd_fetch_entry, &cmd_help_entry, &cmd_init_entry, &cmd_pull_entry,
+	&cmd_push_entry, &cmd_remote_entry, &cmd_status_entry, &cmd_version_entry, NULL,
 };
 
 static int main_exit_code(const struct cairn_error *e)
