@@ -15,6 +15,7 @@
 
 #include "core/config.h"
 #include "core/par.h"
+#include "core/remote_cfg.h"
 #include "core/xmalloc.h"
 #include "remotes/local.h"
 
@@ -113,6 +114,11 @@ const struct cairn_error *remote_open(struct remote **out, struct config *cfg, c
 				 : "see 'cairn remote list', or add one: cairn remote add NAME URL");
 	else if (e == NULL && *url == '\0')
 		e = err_new(CAIRN_ERR_FORMAT, "remote '%s' has an empty url", name);
+	else if (e == NULL && remote_cfg_url_has_userinfo(url)) /* never let a backend print it */
+		e = err_hint(err_new(CAIRN_ERR_FORMAT,
+				     "remote '%s': the URL holds credentials; cairn does not use them",
+				     name),
+			     "give the URL without them: cairn remote modify %s url URL", name);
 	if (e == NULL)
 		e = remote_open_kind(out, name, url, cfg, root);
 	if (e == NULL) {
