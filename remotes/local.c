@@ -15,6 +15,7 @@
 
 #include "remotes/local.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -79,12 +80,18 @@ static void local_objname(char name[CAIRN_OID_HEXLEN - 1], const struct oid *id)
 	memcpy(name, hex + 2, CAIRN_OID_HEXLEN - 2 + 1);
 }
 
-/* "file:///a%20b" -> "/a b"; a path stays itself. NULL for another host. */
+/*
+ * "file:///a%20b" -> "/a b"; "~/x" -> "$HOME/x" (as git does for paths in
+ * its configuration); another path stays itself. NULL for another host or
+ * an escape that decodes to NUL.
+ */
 static char *local_url_path(const char *url)
 {
-	const char *p = url;
+	const char *p = url, *home = getenv("HOME");
 	char *out, *o;
 
+	if (strncmp(url, "~/", 2) == 0 && home && *home)
+		return fs_join(home, url + 2);
 	if (strncasecmp(url, "file://", 7) != 0)
 		return xstrdup(url);
 	p = url + 7;
@@ -96,7 +103,12 @@ static char *local_url_path(const char *url)
 	for (; *p; p++) {
 		unsigned hi, lo;
 
-		if (*p == '%' && sscanf(p + 1, "%1x%1x", &hi, &lo) == 2) {
+		if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+			sscanf(p + 1, "%1x%1x", &hi, &lo);
+			if ((hi << 4 | lo) == 0) {
+				free(out);
+				return NULL;
+			}
 			*o++ = (char)(hi << 4 | lo);
 			p += 2;
 		} else {
