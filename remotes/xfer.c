@@ -9,7 +9,7 @@
  */
 #include "buildconf.h"
 
-#include "core/xfer.h"
+#include "remotes/xfer.h"
 
 #include <stdlib.h>
 #include <string.h>
