@@ -59,6 +59,20 @@ static const struct cairn_error *remote_cfg_bad_name(const char *name)
 			"use letters, digits, '.', '_' and '-' (at most 64)");
 }
 
+const struct cairn_error *remote_cfg_jobs(int *out, const char *what, const char *text)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno || end == text || *end || v < 1 || v > REMOTE_CFG_JOBS_MAX)
+		return err_new(CAIRN_ERR_USAGE, "%s: '%s' is not a number from 1 to %d", what, text,
+			       REMOTE_CFG_JOBS_MAX);
+	*out = (int)v;
+	return NULL;
+}
+
 /* The user-and-password part of url ("u:p@"): its start and length (0: none). */
 static size_t remote_cfg_userinfo(const char *url, const char **start)
 {
@@ -374,21 +388,22 @@ static const struct cairn_error *remote_cfg_check(const char *key, enum remote_c
 	int i;
 
 	switch (type) {
+	case RC_JOBS:
+		return remote_cfg_jobs(&i, key, value);
 	case RC_BOOL:
 		for (i = 0; bools[i]; i++)
 			if (strcasecmp(value, bools[i]) == 0)
 				return NULL;
 		return err_new(CAIRN_ERR_USAGE, "%s: '%s' is not a boolean (true or false)", key, value);
-	case RC_JOBS:
 	case RC_SIZE:
 		errno = 0;
 		v = strtoll(value, &end, 10);
-		if (type == RC_SIZE && end != value && *end && strchr("kKmMgG", *end))
+		if (end != value && *end && strchr("kKmMgG", *end))
 			end++;
-		if (errno || end == value || *end || v < 1 || (type == RC_JOBS && v > 256))
-			return err_new(CAIRN_ERR_USAGE, "%s: '%s' is not %s", key, value,
-				       type == RC_JOBS ? "a number from 1 to 256"
-						       : "a size (a number, optionally with k, m or g)");
+		if (errno || end == value || *end || v < 1)
+			return err_new(CAIRN_ERR_USAGE,
+				       "%s: '%s' is not a size (a number, optionally with k, m or g)",
+				       key, value);
 		return NULL;
 	case RC_RETRIES:
 		errno = 0;

@@ -34,8 +34,6 @@
 #endif
 #endif
 
-#define REMOTE_JOBS_MAX 256
-
 const char *remote_url_kind(const char *url)
 {
 	const char *colon = strstr(url, "://");
@@ -125,9 +123,9 @@ const struct cairn_error *remote_open(struct remote **out, struct config *cfg, c
 		key = xasprintf("remote.%s.jobs", name);
 		e = config_get_int(&jobs, cfg, key, 0);
 		free(key);
-		if (e == NULL && (jobs < 0 || jobs > REMOTE_JOBS_MAX))
-			e = err_new(CAIRN_ERR_FORMAT, "remote.%s.jobs: %lld is not between 1 and %d",
-				    name, (long long)jobs, REMOTE_JOBS_MAX);
+		if (e == NULL && (jobs < 0 || jobs > REMOTE_CFG_JOBS_MAX))
+			e = err_new(CAIRN_ERR_FORMAT, "remote.%s.jobs: '%lld' is not a number from 1 to %d",
+				    name, (long long)jobs, REMOTE_CFG_JOBS_MAX);
 		if (e == NULL && jobs > 0)
 			(*out)->jobs = (int)jobs;
 		if (e == NULL && (*out)->jobs <= 0)

@@ -37,6 +37,14 @@ expect_success 'good -j values, short and long, and -r/--remote' '
 	cairn status -c -j 4 -r second top >out && grep_q "^up to date with .second." out
 '
 
+expect_success 'remote.NAME.jobs is checked alike: when set (exit 2) and when read (exit 1)' '
+	cd r && must_fail --code=2 cairn remote modify second jobs 257 2>err &&
+	grep_q "^cairn: error: jobs: .257. is not a number from 1 to 256$" err &&
+	cairn config remote.second.jobs 999 && must_fail --code=1 cairn push -r second 2>err &&
+	grep_q "^cairn: error: remote.second.jobs: .999. is not a number from 1 to 256$" err &&
+	cairn remote modify second jobs 256 && cairn push -r second top >out
+'
+
 expect_success 'an unknown remote is exit 1 for every command' '
 	cd r && for c in push fetch pull "status -c"; do
 		must_fail --code=1 cairn $c -r nosuch 2>err && grep_q "^cairn: error: no remote .nosuch." err ||
