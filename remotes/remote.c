@@ -17,22 +17,9 @@
 #include "core/par.h"
 #include "core/remote_cfg.h"
 #include "core/xmalloc.h"
-#include "remotes/local.h"
-
-/*
- * The S3 and HTTP backends are built on their own branch; until their
- * headers exist, their URLs are refused with a clear error instead.
- */
-#if defined(__has_include)
-#if __has_include("remotes/s3.h")
-#include "remotes/s3.h"
-#define REMOTE_HAVE_S3 1
-#endif
-#if __has_include("remotes/http.h")
 #include "remotes/http.h"
-#define REMOTE_HAVE_HTTP 1
-#endif
-#endif
+#include "remotes/local.h"
+#include "remotes/s3.h"
 
 const char *remote_url_kind(const char *url)
 {
@@ -51,15 +38,6 @@ const char *remote_url_kind(const char *url)
 	return "local";
 }
 
-#if !defined(REMOTE_HAVE_S3) || !defined(REMOTE_HAVE_HTTP)
-static const struct cairn_error *remote_backend_missing(const char *name, const char *kind)
-{
-	return err_hint(err_new(CAIRN_ERR_REMOTE,
-				"remote '%s': %s remotes are not supported by this build", name, kind),
-			"local folder remotes work: cairn remote add NAME /path/to/folder");
-}
-#endif
-
 static const struct cairn_error *remote_open_kind(struct remote **out, const char *name,
 						  const char *url, struct config *cfg,
 						  const char *root)
@@ -71,18 +49,9 @@ static const struct cairn_error *remote_open_kind(struct remote **out, const cha
 				"use a folder path, file://, s3:// or http(s)://");
 	if (strcmp(kind, "local") == 0)
 		return local_remote_open(out, name, url, cfg, root);
-	if (strcmp(kind, "s3") == 0) {
-#ifdef REMOTE_HAVE_S3
+	if (strcmp(kind, "s3") == 0)
 		return s3_remote_open(out, name, url, cfg, root);
-#else
-		return remote_backend_missing(name, "S3");
-#endif
-	}
-#ifdef REMOTE_HAVE_HTTP
 	return http_remote_open(out, name, url, cfg, root);
-#else
-	return remote_backend_missing(name, "HTTP");
-#endif
 }
 
 const struct cairn_error *remote_open(struct remote **out, struct config *cfg, const char *name,
