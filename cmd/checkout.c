@@ -28,15 +28,6 @@ static void checkout_on_progress(uint64_t done, uint64_t total, void *arg)
 	progress_update(arg, done, total, 0, 0);
 }
 
-/* Report one failed output and keep going; the last error is returned. */
-static void checkout_report(const struct cairn_error *e)
-{
-	fflush(stdout);
-	fprintf(stderr, "cairn: error: %s\n", e->msg);
-	if (e->hint)
-		fprintf(stderr, "cairn: hint: %s\n", e->hint);
-}
-
 static const struct cairn_error *cmd_checkout(struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
@@ -69,7 +60,7 @@ static const struct cairn_error *cmd_checkout(struct cmd_ctx *c)
 		progress_done(prog);
 		if (oe) {
 			if (failed++)
-				checkout_report(err_load(&last));
+				cmd_report(err_load(&last));
 			err_save(&last, oe);
 			continue;
 		}
@@ -78,7 +69,7 @@ static const struct cairn_error *cmd_checkout(struct cmd_ctx *c)
 	}
 	if (e == NULL && failed)
 		e = failed == 1 ? err_load(&last)
-				: (checkout_report(err_load(&last)),
+				: (cmd_report(err_load(&last)),
 				   err_new(last.code, "%zu outputs were not checked out", failed));
 	out_list_release(&outs);
 	work_close(&w);

@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/error.h"
 
@@ -87,5 +88,9 @@ void cmd_digest_progress(uint64_t files, uint64_t files_total, uint64_t bytes,
 
 /* Print a warning line "cairn: warning: ..." on stderr. */
 void cmd_warn(const char *fmt, ...) CAIRN_PRINTF(1, 2);
+/* Print "cairn: error: MSG" and the hint line, if any, on stderr. */
+void cmd_report(const struct cairn_error *e);
+/* Print prefix and text as one line, with control bytes and invalid UTF-8 as \xNN. */
+void cmd_print_line(FILE *f, const char *prefix, const char *text);
 
 #endif

@@ -68,7 +68,7 @@ static json_t *status_json(const struct out *o, const struct status_result *r)
 static const struct cairn_error *cmd_status(struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
-	bool quiet = opt_given(c, STATUS_QUIET), json = opt_given(c, STATUS_JSON);
+	bool quiet = c->quiet || opt_given(c, STATUS_QUIET), json = opt_given(c, STATUS_JSON);
 	struct out_list outs = OUT_LIST_INIT;
 	json_t *jouts = json ? json_array() : NULL;
 	size_t i, dirty = 0;
