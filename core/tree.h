@@ -65,7 +65,8 @@ const struct cairn_error *tree_seal(struct oid *root, uint64_t *size, uint64_t *
 
 /*
  * Load the tree of a root manifest from the cache, validating every manifest,
- * symlink target, depth, and that declared sizes and counts add up.
+ * symlink target (followed through the tree's other symlinks, none may lead
+ * out of it), depth, and that declared sizes and counts add up.
  * NOT_FOUND names a missing manifest.
  */
 const struct cairn_error *tree_load(struct tree **out, const struct cache *c,
