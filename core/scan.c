@@ -76,6 +76,8 @@ static const char *scan_link_escapes(struct scan *s, int dirfd, const char *name
 	return why;
 }
 
+static const char scan_nested_ptr[] = "a tracked output cannot contain another";
+
 static const struct cairn_error *scan_refuse(struct scan *s, const char *why)
 {
 	return err_new(CAIRN_ERR_FAILED, "cannot track '%s': %s", s->path.s, why);
@@ -111,7 +113,7 @@ static const struct cairn_error *scan_rec(struct scan *s, int fd, struct tree *t
 		why = name_check(name);
 		if (why == NULL && nlen > strlen(PTR_SUFFIX) &&
 		    strcmp(name + nlen - strlen(PTR_SUFFIX), PTR_SUFFIX) == 0)
-			why = "it holds a cairn pointer file; a tracked output cannot contain another";
+			why = scan_nested_ptr;
 		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno == ENOENT)
 				continue; /* vanished while scanning */
@@ -121,6 +123,14 @@ static const struct cairn_error *scan_rec(struct scan *s, int fd, struct tree *t
 		if (why == NULL && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode))
 			why = "not a regular file, folder or symlink";
 		if (why) {
+			if (s->o->strict && why == scan_nested_ptr) {
+				e = err_hint(err_new(CAIRN_ERR_FAILED,
+						     "cannot track '%.*s': it holds '%s', the pointer file "
+						     "of another tracked output",
+						     (int)s->base, s->path.s, s->path.s),
+					     "stop tracking that output first, or keep tracking it alone");
+				break;
+			}
 			if (s->o->strict) {
 				e = scan_refuse(s, why);
 				break;
