@@ -50,9 +50,13 @@ static const struct cairn_error *ptr_bad(const char *name, const yaml_node_t *n,
 		       n ? (unsigned long)n->start_mark.line + 1 : 1UL, what);
 }
 
+/* A scalar's text; NULL for other nodes and for a scalar holding a NUL ("a\0b"). */
 static const char *ptr_scalar(const yaml_node_t *n)
 {
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+	if (n == NULL || n->type != YAML_SCALAR_NODE ||
+	    strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
+		return NULL;
+	return (const char *)n->data.scalar.value;
 }
 
 static bool ptr_parse_u64(uint64_t *out, const char *s)
@@ -62,9 +66,11 @@ static bool ptr_parse_u64(uint64_t *out, const char *s)
 	if (s == NULL || *s == '\0' || (s[0] == '0' && s[1] != '\0'))
 		return false;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(*s - '0');
+
+		if (*s < '0' || *s > '9' || v > (UINT64_MAX - d) / 10)
 			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
+		v = v * 10 + d;
 	}
 	*out = v;
 	return true;
