@@ -13,7 +13,6 @@
 #include "core/tree.h"
 
 struct scan_opts {
-	const char *root;      /* absolute path of rootfd, for symlink checks */
 	const char *cache_dir; /* symlinks into <cache_dir>/sha256/ stand for files */
 	bool strict;           /* refuse unstorable entries instead of marking them */
 };

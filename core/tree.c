@@ -250,9 +250,9 @@ static bool tree_link_inside(const struct tree **stack, int *depth, const char *
 }
 
 /* Every symlink, followed through the others, must stay inside the tree. */
-static const struct cairn_error *tree_check_links(const struct tree *t, const struct tree **stack,
-						  const struct tree **scratch, int depth,
-						  struct buf *path)
+static const struct cairn_error *tree_links_rec(const struct tree *t, const struct tree **stack,
+						const struct tree **scratch, int depth,
+						struct buf *path)
 {
 	const struct cairn_error *e = NULL;
 	size_t i, base = path->len;
@@ -271,9 +271,9 @@ static const struct cairn_error *tree_check_links(const struct tree *t, const st
 				e = err_new(CAIRN_ERR_FORMAT,
 					    "symlink '%s' -> '%s' leads out of the tree", path->s,
 					    te->target);
-		} else if (te->type == TREE_DIR) {
+		} else if (te->type == TREE_DIR && te->sub) {
 			stack[depth + 1] = te->sub;
-			e = tree_check_links(te->sub, stack, scratch, depth + 1, path);
+			e = tree_links_rec(te->sub, stack, scratch, depth + 1, path);
 		}
 	}
 	path->len = base;
@@ -282,25 +282,33 @@ static const struct cairn_error *tree_check_links(const struct tree *t, const st
 	return e;
 }
 
-const struct cairn_error *tree_load(struct tree **out, const struct cache *c,
-				    const struct oid *root)
+const struct cairn_error *tree_check_links(const struct tree *t, const char *prefix)
 {
 	const struct cairn_error *e;
 	const struct tree **stack, **scratch;
 	struct buf path = BUF_INIT;
+
+	stack = xcalloc(TREE_MAX_DEPTH * 2 + 2, sizeof(*stack));
+	scratch = xcalloc(TREE_MAX_DEPTH * 2 + 2, sizeof(*scratch));
+	stack[0] = t;
+	buf_init(&path);
+	buf_adds(&path, prefix);
+	e = tree_links_rec(t, stack, scratch, 0, &path);
+	buf_release(&path);
+	free(stack);
+	free(scratch);
+	return e;
+}
+
+const struct cairn_error *tree_load(struct tree **out, const struct cache *c,
+				    const struct oid *root)
+{
+	const struct cairn_error *e;
 	uint64_t size, nfiles;
 
 	if ((e = tree_load_rec(out, c, root, 0, &size, &nfiles)) != NULL)
 		return e;
-	stack = xcalloc(TREE_MAX_DEPTH * 2 + 2, sizeof(*stack));
-	scratch = xcalloc(TREE_MAX_DEPTH * 2 + 2, sizeof(*scratch));
-	stack[0] = *out;
-	buf_init(&path);
-	e = tree_check_links(*out, stack, scratch, 0, &path);
-	buf_release(&path);
-	free(stack);
-	free(scratch);
-	if (e) {
+	if ((e = tree_check_links(*out, "")) != NULL) {
 		tree_free(*out);
 		*out = NULL;
 		return err_wrap(e, "manifest %s", oid_hex(root));
