@@ -203,6 +203,7 @@ const struct cairn_error *add_path(struct add_result *res, struct work *w, const
 	}
 	w->digest.cache = w->cache;
 	if (S_ISDIR(st.st_mode)) {
+		so.root = r->root;
 		so.cache_dir = cache_dir(w->cache);
 		so.strict = true;
 		if ((e = scan_dir(&t, r->rootfd, rel, &so)) != NULL)

@@ -290,6 +290,7 @@ static const struct cairn_error *checkout_scan(struct tree_entry **out, struct c
 	*out = b;
 	if (S_ISDIR(st.st_mode)) {
 		b->type = TREE_DIR;
+		so.root = w->repo->root;
 		so.cache_dir = cache_dir(w->cache);
 		so.strict = false;
 		if ((e = scan_dir(&b->sub, w->repo->rootfd, o->rel, &so)) != NULL)

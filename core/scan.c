@@ -47,8 +47,6 @@ bool scan_cache_link(struct oid *id, const char *target, const char *cache_dir)
 	return oid_fromhex(id, hex);
 }
 
-static const char scan_nested_ptr[] = "a tracked output cannot contain another";
-
 static const struct cairn_error *scan_refuse(struct scan *s, const char *why)
 {
 	return err_new(CAIRN_ERR_FAILED, "cannot track '%s': %s", s->path.s, why);
@@ -84,7 +82,7 @@ static const struct cairn_error *scan_rec(struct scan *s, int fd, struct tree *t
 		why = name_check(name);
 		if (why == NULL && nlen > strlen(PTR_SUFFIX) &&
 		    strcmp(name + nlen - strlen(PTR_SUFFIX), PTR_SUFFIX) == 0)
-			why = scan_nested_ptr;
+			why = "it holds a cairn pointer file; a tracked output cannot contain another";
 		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno == ENOENT)
 				continue; /* vanished while scanning */
@@ -94,14 +92,6 @@ static const struct cairn_error *scan_rec(struct scan *s, int fd, struct tree *t
 		if (why == NULL && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode))
 			why = "not a regular file, folder or symlink";
 		if (why) {
-			if (s->o->strict && why == scan_nested_ptr) {
-				e = err_hint(err_new(CAIRN_ERR_FAILED,
-						     "cannot track '%.*s': it holds '%s', the pointer file "
-						     "of another tracked output",
-						     (int)s->base, s->path.s, s->path.s),
-					     "stop tracking that output first, or keep tracking it alone");
-				break;
-			}
 			if (s->o->strict) {
 				e = scan_refuse(s, why);
 				break;

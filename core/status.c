@@ -96,6 +96,7 @@ static const struct cairn_error *status_dir(struct status_result *res, struct wo
 	struct oid root;
 	uint64_t size, nfiles;
 
+	so.root = w->repo->root;
 	so.cache_dir = cache_dir(w->cache);
 	so.strict = false;
 	if ((e = scan_dir(&ws, w->repo->rootfd, o->rel, &so)) != NULL)
