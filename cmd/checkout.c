@@ -12,6 +12,7 @@
 
 #include "core/checkout.h"
 #include "core/out.h"
+#include "core/repo.h"
 #include "core/work.h"
 
 static const struct opt_spec checkout_opts[] = {
@@ -35,6 +36,7 @@ static const struct cairn_error *cmd_checkout(struct cmd_ctx *c)
 	struct checkout_opts co = { 0 };
 	bool quiet = c->quiet || opt_given(c, CHECKOUT_QUIET);
 	size_t i, failed = 0;
+	bool in_git;
 	struct err_copy last;
 	struct work w;
 
@@ -52,6 +54,9 @@ static const struct cairn_error *cmd_checkout(struct cmd_ctx *c)
 
 		if ((e = cmd_cancelled(NULL)) != NULL)
 			break;
+		if (!quiet && repo_git_tracked(&in_git, c->repo, outs.v[i].rel) == NULL && in_git)
+			cmd_warn("'%s' is tracked by both git and cairn; run: git rm --cached '%s'",
+				 outs.v[i].rel, outs.v[i].rel);
 		q.quiet = quiet;
 		prog = progress_new(&q, outs.v[i].rel);
 		co.progress = checkout_on_progress;

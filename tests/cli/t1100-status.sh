@@ -87,6 +87,7 @@ expect_success 'an output tracked by git too: a warning naming git rm --cached, 
 	git add f.cairn .gitignore && git commit -qm f && git add -f f && git commit -qm oops &&
 	cairn status f >out 2>err && grep_q "^cairn: warning: .f. is tracked by both git and cairn; run: git rm --cached .f.$" err &&
 	cairn status --json f >out.json && python3 -c "import json; j=json.load(open(\"out.json\")); assert j[\"outputs\"][0][\"also_in_git\"] is True" &&
+	cairn checkout f 2>err && grep_q "^cairn: warning: .f. is tracked by both git and cairn" err &&
 	git rm -q --cached f && git commit -qm fix && cairn status f >out 2>err && test ! -s err
 '
 
