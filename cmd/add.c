@@ -1,7 +1,9 @@
 /*
  * add.c: cairn add PATH...: store files and folders in the cache and write
- * their pointer files. Every path is checked before any is stored, so a
- * refused path changes nothing. See cairn-add(1).
+ * their pointer files. Every path is checked (place, existence, git,
+ * overlap) before any is stored; what only reading a folder shows (a bad
+ * name deep inside) stops the command at that path, changing nothing for
+ * it. See cairn-add(1).
  */
 #include "buildconf.h"
 
