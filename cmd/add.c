@@ -92,9 +92,10 @@ static const struct cairn_error *cmd_add(struct cmd_ctx *c)
 		if (quiet)
 			continue;
 		if (res.type == PTR_DIR)
-			printf("%s %s (%llu files, %s)\n",
+			printf("%s %s (%llu file%s, %s)\n",
 			       res.created ? "added" : res.changed ? "updated" : "unchanged", rels[i],
-			       (unsigned long long)res.nfiles, cmd_size(res.size));
+			       (unsigned long long)res.nfiles, res.nfiles == 1 ? "" : "s",
+			       cmd_size(res.size));
 		else
 			printf("%s %s (%s)\n",
 			       res.created ? "added" : res.changed ? "updated" : "unchanged", rels[i],
