@@ -90,7 +90,9 @@ void cmd_digest_progress(uint64_t files, uint64_t files_total, uint64_t bytes,
 void cmd_warn(const char *fmt, ...) CAIRN_PRINTF(1, 2);
 /* Print "cairn: error: MSG" and the hint line, if any, on stderr. */
 void cmd_report(const struct cairn_error *e);
-/* Print prefix and text as one line, with control bytes and invalid UTF-8 as \xNN. */
+/* text with control bytes and invalid UTF-8 spelled \xNN (caller frees): one line, valid UTF-8. */
+char *cmd_escape(const char *text);
+/* Print prefix and the escaped text as one line. */
 void cmd_print_line(FILE *f, const char *prefix, const char *text);
 
 #endif

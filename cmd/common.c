@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/fsutil.h"
 #include "core/name.h"
 #include "core/tempfile.h"
@@ -74,27 +75,36 @@ const char *cmd_size(uint64_t bytes)
 	return s;
 }
 
-void cmd_print_line(FILE *f, const char *prefix, const char *text)
+char *cmd_escape(const char *text)
 {
 	const unsigned char *s = (const unsigned char *)text;
 	size_t i = 0, n = strlen(text);
+	struct buf b = BUF_INIT;
 
-	fputs(prefix, f);
+	buf_init(&b);
 	while (i < n) {
 		size_t len = s[i] < 0x80 ? 1 : s[i] >= 0xf0 ? 4 : s[i] >= 0xe0 ? 3 : 2;
 
 		if (s[i] >= 0x80 && i + len <= n && name_utf8_valid(text + i, len)) {
-			fwrite(s + i, 1, len, f);
+			buf_add(&b, s + i, len);
 			i += len;
 			continue;
 		}
 		if (s[i] < 0x20 || s[i] >= 0x7f)
-			fprintf(f, "\\x%02x", s[i]);
+			buf_addf(&b, "\\x%02x", s[i]);
 		else
-			fputc(s[i], f);
+			buf_addch(&b, (char)s[i]);
 		i++;
 	}
-	fputc('\n', f);
+	return buf_detach(&b);
+}
+
+void cmd_print_line(FILE *f, const char *prefix, const char *text)
+{
+	char *t = cmd_escape(text);
+
+	fprintf(f, "%s%s\n", prefix, t);
+	free(t);
 }
 
 void cmd_report(const struct cairn_error *e)

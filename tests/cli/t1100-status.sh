@@ -103,6 +103,12 @@ expect_success 'a replaced folder and a special file are modified' '
 	grep_q "^modified: d$" out && rm d/pipe
 '
 
+expect_success 'a new file whose name is not UTF-8 is shown escaped, also in JSON' '
+	: >"d/$(printf "bad\377")" && cairn status d >out && grep_q "^    added     d/bad\\\\xff$" out &&
+	cairn status --json d >out.json && python3 -c "import json; j=json.load(open(\"out.json\")); assert {\"path\": \"d/bad\\\\xff\", \"change\": \"added\"} in j[\"outputs\"][0][\"changes\"], j" &&
+	rm "d/$(printf "bad\377")"
+'
+
 expect_success 'bad flags: exit 2 with the usage' '
 	must_fail --code=2 cairn status --jsn 2>err && grep_q "^usage: cairn status \[-q\] \[--json\] \[PATH...\]" err
 '
