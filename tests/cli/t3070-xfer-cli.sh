@@ -78,10 +78,10 @@ expect_success 'paths that are not tracked: one error line naming them, exit 1' 
 	done
 '
 
-expect_success 'paths outside the repository and empty paths are usage errors' '
+expect_success 'paths outside the repository and empty paths are errors' '
 	cd r && for c in push fetch pull "status -c"; do
-		must_fail --code=2 cairn $c /tmp 2>err && grep_q "outside the repository" err &&
-		must_fail --code=2 cairn $c "" 2>err || exit 1
+		must_fail cairn $c /tmp 2>err && grep_q "^cairn: error: ./tmp. is outside the repository" err &&
+		must_fail --code=2 cairn $c "" 2>err && grep_q "^cairn: error: empty path" err || exit 1
 	done
 '
 
