@@ -498,8 +498,8 @@ static const struct cairn_error *s3_pb_abort(struct s3_pb *pb, int jobs,
 	free(v);
 	e = err_load(&saved);
 	if (left)
-		e = err_hint(e, "%zu unfinished multipart upload%s could not be aborted; a later "
-				"push or an S3 lifecycle rule removes them",
+		e = err_hint(e, "%zu unfinished multipart upload%s could not be aborted (they hold "
+				"no object; an AbortIncompleteMultipartUpload lifecycle rule removes them)",
 			     left, left == 1 ? "" : "s");
 	return e;
 }
