@@ -31,7 +31,9 @@ static const struct cairn_error *cmd_fetch(struct cmd_ctx *c)
 	e = xfer_fetch(&res, x.remote, x.cache, &x.outs, &x.opts);
 	cmd_xfer_progress_done(&x);
 	if (e == NULL && !c->quiet) {
-		if (res.transferred)
+		if (x.outs.n == 0)
+			printf("no tracked outputs\n");
+		else if (res.transferred)
 			printf("fetched %llu object%s (%s) from '%s'\n",
 			       (unsigned long long)res.transferred, res.transferred == 1 ? "" : "s",
 			       cmd_size(res.bytes), x.remote->name);

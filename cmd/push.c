@@ -32,7 +32,9 @@ static const struct cairn_error *cmd_push(struct cmd_ctx *c)
 	e = xfer_push(&res, x.remote, x.cache, &x.outs, &x.opts);
 	cmd_xfer_progress_done(&x);
 	if (e == NULL && !c->quiet) {
-		if (res.transferred)
+		if (x.outs.n == 0)
+			printf("no tracked outputs\n");
+		else if (res.transferred)
 			printf("pushed %llu object%s (%s) to '%s'\n",
 			       (unsigned long long)res.transferred, res.transferred == 1 ? "" : "s",
 			       cmd_size(res.bytes), x.remote->name);

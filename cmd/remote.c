@@ -159,7 +159,13 @@ static const struct cairn_error *cmd_remote(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_remote_entry = {
 	.name = "remote",
-	.args = "add|list|remove|modify|default [ARGS]",
+	/* one usage line per subcommand, as bash completion reads them */
+	.args = "SUBCOMMAND [ARGS]\n"
+		"       cairn remote add [-d] [--local] NAME URL\n"
+		"       cairn remote list\n"
+		"       cairn remote remove NAME\n"
+		"       cairn remote modify [--local] NAME KEY VALUE\n"
+		"       cairn remote default [--local] [NAME]",
 	.summary = "add, list, change and remove remotes",
 	.opts = remote_opts,
 	.min_args = 1,

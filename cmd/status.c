@@ -78,11 +78,15 @@ static const struct cairn_error *cmd_status(struct cmd_ctx *c)
 	size_t i, dirty = 0;
 	struct work w;
 
-	if (opt_given(c, STATUS_CLOUD))
+	if (opt_given(c, STATUS_CLOUD)) {
+		json_decref(jouts);
 		return cmd_status_cloud(c, opt_str(c, STATUS_REMOTE), opt_str(c, STATUS_JOBS), json,
 					quiet);
-	if (opt_given(c, STATUS_REMOTE) || opt_given(c, STATUS_JOBS))
+	}
+	if (opt_given(c, STATUS_REMOTE) || opt_given(c, STATUS_JOBS)) {
+		json_decref(jouts);
 		return err_new(CAIRN_ERR_USAGE, "--remote and --jobs go with --cloud");
+	}
 	if ((e = cmd_work_open(&w, c)) != NULL)
 		return e;
 	e = c->argc ? out_collect_args(&outs, c->repo, c->argv, c->argc)

@@ -156,10 +156,13 @@ static const struct cairn_error *xplan_batch(struct xplan *p, enum xfer_op op, c
 			if (op != XFER_EXISTS)
 				p->res->transferred++;
 		} else if (items[i].state == REMOTE_FAILED && e && !failed) {
-			failed = true; /* name the path that needs the object */
+			/* name the path that needs the object, unless the remote refused us as a whole */
+			failed = true;
 			if (op == XFER_PUT && err_is(e, CAIRN_ERR_CORRUPT))
 				e = cache_quarantine(p->c, &items[i].id, e); /* the cache copy is bad */
-			e = err_wrap(e, "'%s'", o->path);
+			if (op != XFER_EXISTS && !err_is(e, CAIRN_ERR_AUTH) &&
+			    !err_is(e, CAIRN_ERR_CANCELLED))
+				e = err_wrap(e, "'%s'", o->path);
 		}
 	}
 	if (op != XFER_EXISTS)
@@ -362,7 +365,8 @@ static void xplan_finish(struct xplan *p, size_t nouts, unsigned char present)
 		res->missing[res->nmissing].id = p->ids.v[i];
 		res->nmissing++;
 	}
-	qsort(res->missing, res->nmissing, sizeof(*res->missing), xfer_missing_cmp);
+	if (res->nmissing > 1)
+		qsort(res->missing, res->nmissing, sizeof(*res->missing), xfer_missing_cmp);
 }
 
 static void xplan_init(struct xplan *p, struct xfer_result *res, struct remote *r,

@@ -478,7 +478,7 @@ static const struct cairn_error *local_flush(struct local_run *run)
 	}
 	run->npending = 0;
 	for (b = 0; b < 256 && e == NULL; b++) {
-		char fan[3];
+		char fan[4];
 		int fd;
 
 		if (!run->dirty[b])

@@ -129,6 +129,14 @@ expect_success 'usage errors exit 2' '
 	must_fail --code=2 cairn remote --bogus list
 '
 
+expect_success '--help lists every subcommand; bash completion offers them' '
+	cairn remote --help >out && for s in add list remove modify default; do
+		grep_q "^ *cairn remote $s" out || exit 1
+	done &&
+	bash -c ". \"\$1\"; COMP_WORDS=(cairn remote mo); COMP_CWORD=2; _cairn; printf \"%s\n\" \"\${COMPREPLY[@]}\"" \
+		x "$CAIRN_SRCDIR/contrib/completion/cairn.bash" >out && grep_q "^modify$" out
+'
+
 expect_success 'outside an initialised repository: one clear error' '
 	git init -q ../plain && (cd ../plain && must_fail --code=1 cairn remote list 2>../err) &&
 	grep_q "cairn init" ../err

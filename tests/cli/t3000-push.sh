@@ -147,6 +147,11 @@ expect_success 'names with spaces, colons, brackets, %, +, # and unicode push (C
 	must_fail cairn status -c top1.x >out && grep_q "^to push: top1.x" out
 '
 
+expect_success 'an http(s) remote is read-only: push refuses before sending anything' '
+	cairn remote add web http://127.0.0.1:9/store &&
+	must_fail --code=1 cairn push -r web 2>err && grep_q "remote .web. is read-only" err
+'
+
 expect_success 'progress is not drawn when stderr is not a terminal' '
 	cairn push 2>err >/dev/null && test ! -s err
 '
