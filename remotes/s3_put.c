@@ -437,6 +437,7 @@ struct s3_abort {
 	struct s3_remote *s;
 	struct s3_mpu *m;
 	bool ok;
+	bool once; /* after an interrupt: one short try, the user is waiting */
 };
 
 static const struct cairn_error *s3_abort_setup(struct net_req *r, CURL *easy)
@@ -447,6 +448,7 @@ static const struct cairn_error *s3_abort_setup(struct net_req *r, CURL *easy)
 	s3_request(a->s, r, easy, a->m->key, q, NULL);
 	free(q);
 	curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "DELETE");
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT, 10L); /* a small request; do not hang on a dead link */
 	return NULL;
 }
 
@@ -458,7 +460,7 @@ static const struct cairn_error *s3_abort_done(struct net_req *r)
 	a->ok = r->rc == CURLE_OK && (r->status == 204 || r->status == 200 ||
 				      (code && strcmp(code, "NoSuchUpload") == 0));
 	free(code);
-	if (!a->ok && s3_transient(r))
+	if (!a->ok && !a->once && s3_transient(r))
 		net_retry(r);
 	return NULL;
 }
@@ -486,6 +488,7 @@ static const struct cairn_error *s3_pb_abort(struct s3_pb *pb, int jobs,
 		v[i].m = m;
 		v[i].req.setup = s3_abort_setup;
 		v[i].req.done = s3_abort_done;
+		v[i].once = err_is(e, CAIRN_ERR_CANCELLED);
 		net_add(pb->s->x, &v[i++].req);
 	}
 	memset(&ab, 0, sizeof(ab)); /* no cancel: an interrupted push still cleans up */
