@@ -24,7 +24,6 @@
 struct scan {
 	const struct scan_opts *o;
 	int rootfd;
-	char *root_real; /* physical path of the scanned folder, for symlink checks */
 	struct buf path; /* path of the current entry, relative to rootfd */
 	size_t base;     /* length of the scanned folder's own path in path */
 };
@@ -46,34 +45,6 @@ bool scan_cache_link(struct oid *id, const char *target, const char *cache_dir)
 	memcpy(hex + 2, target + 3, CAIRN_OID_HEXLEN - 2);
 	hex[CAIRN_OID_HEXLEN] = '\0';
 	return oid_fromhex(id, hex);
-}
-
-/* Does the symlink at the current path stay inside the scanned folder? */
-static const char *scan_link_escapes(struct scan *s, int dirfd, const char *name,
-				     const char *target, int depth)
-{
-	const char *why = name_check_link_target(target, depth);
-	char *real, *abs;
-	const char *suffix;
-
-	if (why)
-		return why;
-	/* lexically inside; also check where it really leads, when it resolves */
-	(void)dirfd;
-	(void)name;
-	suffix = s->path.s + s->base;
-	if (*suffix == '/')
-		suffix++;
-	abs = xasprintf("%s/%s", s->root_real, suffix);
-	real = realpath(abs, NULL);
-	free(abs);
-	if (real == NULL)
-		return NULL;
-	if (strncmp(real, s->root_real, strlen(s->root_real)) != 0 ||
-	    (real[strlen(s->root_real)] != '/' && real[strlen(s->root_real)] != '\0'))
-		why = "symlink target leaves the tracked folder";
-	free(real);
-	return why;
 }
 
 static const struct cairn_error *scan_refuse(struct scan *s, const char *why)
@@ -167,7 +138,8 @@ static const struct cairn_error *scan_rec(struct scan *s, int fd, struct tree *t
 				te->size = stat(target, &ost) == 0 ? (uint64_t)ost.st_size : 0;
 				continue;
 			}
-			why = scan_link_escapes(s, dirfd(d), name, target, depth);
+			/* lexically; chains through other symlinks: tree_check_links */
+			why = name_check_link_target(target, depth);
 			if (why) {
 				if (s->o->strict) {
 					e = scan_refuse(s, why);
@@ -199,7 +171,6 @@ const struct cairn_error *scan_dir(struct tree **out, int rootfd, const char *re
 	const struct cairn_error *e;
 	struct scan s;
 	struct tree *t;
-	char *abs;
 	int fd;
 
 	e = fs_open_dir_beneath(&fd, rootfd, rel, false);
@@ -209,23 +180,21 @@ const struct cairn_error *scan_dir(struct tree **out, int rootfd, const char *re
 	s.o = o;
 	s.rootfd = rootfd;
 	buf_init(&s.path);
-	abs = *rel ? xasprintf("%s/%s", o->root, rel) : xstrdup(o->root);
-	s.root_real = realpath(abs, NULL);
-	if (s.root_real == NULL)
-		s.root_real = abs;
-	else
-		free(abs);
 	buf_adds(&s.path, rel);
 	s.base = s.path.len;
 	t = tree_new();
 	e = scan_rec(&s, fd, t, 0);
-	free(s.root_real);
 	buf_release(&s.path);
+	if (e == NULL) {
+		tree_sort(t);
+		/* what is stored must stay inside when followed, also through other links */
+		if (o->strict && (e = tree_check_links(t, rel)) != NULL)
+			e = err_new(CAIRN_ERR_FAILED, "cannot track '%s': %s", rel, e->msg);
+	}
 	if (e) {
 		tree_free(t);
 		return e;
 	}
-	tree_sort(t);
 	*out = t;
 	return NULL;
 }
