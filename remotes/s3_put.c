@@ -62,6 +62,7 @@ struct s3_pb { /* the batch */
 	struct remote_item *items;
 	size_t n, next;
 	struct s3_mpu *mpus, **mpu_tail;
+	struct s3_mpu *scan; /* the first upload that may have parts left to hand out */
 	struct s3_pw **idle;
 	size_t nidle;
 	unsigned char *buf;
@@ -93,6 +94,8 @@ static const struct cairn_error *s3_mpu_new(struct s3_pb *pb, size_t item, int f
 	hash_init(&m->whole);
 	*pb->mpu_tail = m;
 	pb->mpu_tail = &m->next;
+	if (pb->scan == NULL)
+		pb->scan = m;
 	*out = m;
 	return NULL;
 }
@@ -110,7 +113,9 @@ static const struct cairn_error *s3_pw_assign(struct s3_pw *w, bool *busy)
 	*busy = true;
 	w->req.attempt = 0;
 	w->req.count_bytes = false;
-	for (m = pb->mpus; m; m = m->next) {
+	while (pb->scan && pb->scan->handed == pb->scan->nparts)
+		pb->scan = pb->scan->next; /* parts are handed out oldest upload first */
+	for (m = pb->scan; m; m = m->next) {
 		if (m->upload_id && !m->completed && m->handed < m->nparts) {
 			w->step = S3_PART;
 			w->mpu = m;
