@@ -39,6 +39,7 @@
 #define LOCAL_SYNC_NOW (8u << 20)       /* objects this big are synced at once */
 #define LOCAL_OBJECT_MODE 0444
 #define LOCAL_STALE_TMP (24 * 3600)     /* temp files older than this are removed */
+#define LOCAL_FAN_ABSENT (-2)           /* a fan-out folder found missing in this batch */
 
 struct local_remote {
 	struct remote base;
@@ -60,7 +61,7 @@ struct local_run {
 	struct remote_item *items;
 	const struct remote_batch *b;
 	int objfd, tmpfd;       /* <folder>/sha256 and <folder>/tmp */
-	int fanfd[256];         /* <folder>/sha256/xx once opened, else -1 */
+	int fanfd[256];         /* <folder>/sha256/xx once opened, -1, or LOCAL_FAN_ABSENT */
 	char **chunk;           /* one buffer per thread */
 	pthread_mutex_t lock;   /* progress, pending, dirty and fanfd */
 	struct local_pending *pending;
@@ -219,7 +220,8 @@ static const struct cairn_error *local_fan(int *fd, struct local_run *run, const
 
 	pthread_mutex_lock(&run->lock);
 	*fd = run->fanfd[b];
-	if (*fd >= 0) {
+	if (*fd >= 0 || (*fd == LOCAL_FAN_ABSENT && !create)) {
+		*fd = *fd >= 0 ? *fd : -1; /* missing: asked once per batch, until a put makes it */
 		pthread_mutex_unlock(&run->lock);
 		return NULL;
 	}
@@ -243,6 +245,8 @@ static const struct cairn_error *local_fan(int *fd, struct local_run *run, const
 			    run->lr->base.name, fan, run->lr->dir);
 	if (*fd >= 0)
 		run->fanfd[b] = *fd;
+	else if (e == NULL)
+		run->fanfd[b] = LOCAL_FAN_ABSENT;
 	pthread_mutex_unlock(&run->lock);
 	return e;
 }
