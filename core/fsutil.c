@@ -162,12 +162,13 @@ const struct cairn_error *fs_atomic_write(const char *path, const void *data, si
 const struct cairn_error *fs_open_dir_beneath(int *out, int rootfd, const char *rel, bool create)
 {
 	char *copy = xstrdup(rel), *comp, *save = NULL;
-	int fd = dup(rootfd);
+	/* a new open file description: a dup would share rootfd's read offset */
+	int fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	const struct cairn_error *e = NULL;
 
 	if (fd < 0) {
 		free(copy);
-		return err_errno("dup");
+		return err_errno("open the work tree root");
 	}
 	for (comp = strtok_r(copy, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
 		int next;

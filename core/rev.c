@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <git2.h>
 
@@ -221,14 +222,12 @@ const struct cairn_error *rev_pointers(struct out_list *l, struct repo *r, const
 	return NULL;
 }
 
-const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r)
+static const struct cairn_error *rev_index_walk(struct out_list *l, struct repo *r, git_index *idx,
+					       const char *where)
 {
 	const struct cairn_error *e = NULL;
-	git_index *idx;
 	size_t i, n;
 
-	if (git_repository_index(&idx, r->git) < 0)
-		return err_git("read the git index");
 	n = git_index_entrycount(idx);
 	for (i = 0; i < n && e == NULL; i++) {
 		const git_index_entry *ent = git_index_get_byindex(idx, i);
@@ -238,10 +237,37 @@ const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r)
 		if ((ent->mode != GIT_FILEMODE_BLOB && ent->mode != GIT_FILEMODE_BLOB_EXECUTABLE) ||
 		    !rev_is_pointer_name(fs_basename(ent->path)))
 			continue;
-		e = rev_add_pointer(l, r, ent->path, &ent->id, "the index");
+		e = rev_add_pointer(l, r, ent->path, &ent->id, where);
 	}
-	git_index_free(idx);
 	if (e == NULL && l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), rev_out_cmp);
+	return e;
+}
+
+const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r)
+{
+	return rev_index_file_pointers(l, r, NULL);
+}
+
+const struct cairn_error *rev_index_file_pointers(struct out_list *l, struct repo *r,
+						  const char *path)
+{
+	const struct cairn_error *e;
+	git_index *idx;
+
+	if (path == NULL) {
+		if (git_repository_index(&idx, r->git) < 0)
+			return err_git("read the git index");
+	} else {
+		struct stat st;
+
+		/* libgit2 opens a missing file as an empty index: that would pass */
+		if (stat(path, &st) < 0)
+			return err_errno("read the git index '%s'", path);
+		if (git_index_open(&idx, path) < 0)
+			return err_git("read the git index '%s'", path);
+	}
+	e = rev_index_walk(l, r, idx, "the index");
+	git_index_free(idx);
 	return e;
 }

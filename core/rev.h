@@ -47,4 +47,11 @@ const struct cairn_error *rev_pointers(struct out_list *l, struct repo *r, const
 /* The same for the pointer files staged in the Git index (stage 0). */
 const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r);
 
+/*
+ * The same for the index file at path (a hook's GIT_INDEX_FILE, which
+ * may be a temporary index); NULL is the repository's index.
+ */
+const struct cairn_error *rev_index_file_pointers(struct out_list *l, struct repo *r,
+						  const char *path);
+
 #endif
