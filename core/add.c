@@ -193,10 +193,8 @@ const struct cairn_error *add_path(struct add_result *res, struct work *w, const
 		so.strict = true;
 		if ((e = scan_dir(&t, r->rootfd, rel, &so)) != NULL)
 			goto done;
-		if ((e = digest_tree(&w->digest, t, rel)) != NULL)
-			goto done;
 		p = ptr_new(name, PTR_DIR);
-		if ((e = tree_seal(&p->id, &p->size, &p->nfiles, t, w->cache)) != NULL)
+		if ((e = digest_tree_id(&w->digest, t, rel, &p->id, &p->size, &p->nfiles)) != NULL)
 			goto done;
 	} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
 		char target[4096];
