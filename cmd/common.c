@@ -101,6 +101,7 @@ void cmd_warn(const char *fmt, ...)
 
 struct progress {
 	const char *what;
+	const char *unit; /* "files" */
 	int64_t last_ns;
 	int64_t start_ns;
 	bool drawn;
@@ -117,6 +118,7 @@ struct progress *progress_new(const struct cmd_ctx *c, const char *what)
 		return NULL;
 	p = xcalloc(1, sizeof(*p));
 	p->what = what;
+	p->unit = "files";
 	p->start_ns = fs_now_ns();
 	p->width = 80;
 	if (cols && atoi(cols) > 20)
@@ -133,8 +135,8 @@ static void progress_draw(struct progress *p, uint64_t done, uint64_t total, uin
 	double secs = (double)(fs_now_ns() - p->start_ns) / 1e9;
 	int n;
 
-	n = snprintf(line, sizeof(line), "%s: %llu/%llu files", p->what, (unsigned long long)done,
-		     (unsigned long long)total);
+	n = snprintf(line, sizeof(line), "%s: %llu/%llu %s", p->what, (unsigned long long)done,
+		     (unsigned long long)total, p->unit);
 	if (bytes_total && n > 0 && (size_t)n < sizeof(line))
 		n += snprintf(line + n, sizeof(line) - (size_t)n, ", %s/%s, %s/s", cmd_size(bytes),
 			      cmd_size(bytes_total), cmd_size(secs > 0 ? (uint64_t)(bytes / secs) : 0));
@@ -159,6 +161,12 @@ void progress_update(struct progress *p, uint64_t done, uint64_t total, uint64_t
 		return; /* quick jobs draw nothing */
 	p->last_ns = now;
 	progress_draw(p, done, total, bytes, bytes_total);
+}
+
+void progress_unit(struct progress *p, const char *unit)
+{
+	if (p)
+		p->unit = unit;
 }
 
 void progress_clear(struct progress *p)
@@ -224,7 +232,7 @@ const struct cairn_error *cmd_lock(struct lock **out, struct cmd_ctx *c)
 	if ((e = fs_mkdirs(c->repo->tmp_dir, 0777)) != NULL)
 		return e;
 	path = fs_join(c->repo->tmp_dir, "lock");
-	e = lock_acquire(out, path, (int)(timeout * 1000), cmd_on_lock_wait, c);
+	e = lock_acquire(out, path, (int)(timeout * 1000), cmd_on_lock_wait, cmd_cancelled, c);
 	free(path);
 	return e;
 }

@@ -87,7 +87,9 @@ static const struct cairn_error *cmd_fsck(struct cmd_ctx *c)
 	fo.progress = fsck_on_progress;
 	fo.arg = &p;
 	fo.cancel = cmd_cancelled;
-	p.prog = progress_new(c, "fsck");
+	if (!p.quiet)
+		p.prog = progress_new(c, "fsck");
+	progress_unit(p.prog, "objects");
 	e = fsck_run(&res, w.cache, &outs, &fo);
 	progress_done(p.prog);
 	if (e)

@@ -19,6 +19,7 @@
 
 #include "core/cache.h"
 #include "core/cachewalk.h"
+#include "core/fault.h"
 #include "core/gcroots.h"
 #include "core/hash.h"
 #include "core/oidset.h"
@@ -81,6 +82,7 @@ static const struct cairn_error *fsck_item(void *arg, size_t i, int thread)
 
 	if (ob->corrupt)
 		goto out;
+	fault_point("fsck-object");
 	if (r->bufs[thread] == NULL)
 		r->bufs[thread] = xmalloc(FSCK_CHUNK);
 	chunk = r->bufs[thread];

@@ -157,7 +157,8 @@ const struct cairn_error *gc_sweep(struct gc_result *res, struct cache *c,
 		goto done;
 	if ((e = cachewalk_temps(c, gc_on_temp, &r)) != NULL)
 		goto done;
-	qsort(r.v, r.n, sizeof(*r.v), gc_cand_cmp);
+	if (r.n > 1)
+		qsort(r.v, r.n, sizeof(*r.v), gc_cand_cmp);
 	for (i = 0; i < r.n; i++) {
 		if (o->cancel && (e = o->cancel(o->cancel_arg)) != NULL)
 			goto done;
@@ -175,7 +176,8 @@ const struct cairn_error *gc_sweep(struct gc_result *res, struct cache *c,
 		if (o->on_remove)
 			o->on_remove(&r.v[i].id, NULL, r.v[i].size, o->arg);
 	}
-	qsort(r.temps, r.nt, sizeof(*r.temps), gc_temp_cmp);
+	if (r.nt > 1)
+		qsort(r.temps, r.nt, sizeof(*r.temps), gc_temp_cmp);
 	for (i = 0; i < r.nt; i++) {
 		if (!o->dry_run && (e = cachewalk_remove_temp(c, r.temps[i].name)) != NULL)
 			goto done;

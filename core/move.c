@@ -89,9 +89,8 @@ const struct cairn_error *move_target(char **out, struct work *w, const struct o
 		return err_new(CAIRN_ERR_USAGE, "cannot move '%s' to the repository root", o->rel);
 	dst = xstrdup(dst_rel);
 	n = strlen(dst);
-	/* "x.cairn" names the output x, as the source may */
-	if (n > MOVE_SUFFIX_LEN && strcmp(dst + n - MOVE_SUFFIX_LEN, PTR_SUFFIX) == 0 &&
-	    !move_exists(rootfd, dst, &st))
+	/* "x.cairn" names the output x, as the source may (an output never ends so) */
+	if (n > MOVE_SUFFIX_LEN && strcmp(dst + n - MOVE_SUFFIX_LEN, PTR_SUFFIX) == 0)
 		dst[n - MOVE_SUFFIX_LEN] = '\0';
 	ptr = xasprintf("%s%s", dst, PTR_SUFFIX);
 	if (move_exists(rootfd, dst, &st) && S_ISDIR(st.st_mode) && !move_exists(rootfd, ptr, &st)) {

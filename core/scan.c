@@ -222,7 +222,8 @@ static const struct cairn_error *scan_one(struct scan *s, struct scan_task *task
 	buf_release(&path);
 	for (i = 0; i < t->n; i++)
 		t->e[i].statted_ns = start;
-	qsort(t->e, t->n, sizeof(*t->e), scan_cmp);
+	if (t->n > 1)
+		qsort(t->e, t->n, sizeof(*t->e), scan_cmp);
 	return e;
 }
 

@@ -57,7 +57,8 @@ void tree_sort(struct tree *t)
 {
 	size_t i;
 
-	qsort(t->e, t->n, sizeof(*t->e), tree_cmp);
+	if (t->n > 1)
+		qsort(t->e, t->n, sizeof(*t->e), tree_cmp);
 	for (i = 0; i < t->n; i++)
 		if (t->e[i].sub)
 			tree_sort(t->e[i].sub);
