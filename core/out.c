@@ -128,7 +128,8 @@ static const struct cairn_error *out_walk(struct out_list *l, struct repo *r, in
 	}
 	if (nested)
 		goto done;
-	qsort(ptrs, np, sizeof(*ptrs), out_cmp_names);
+	if (np > 1) /* qsort and bsearch want an array, even for nothing */
+		qsort(ptrs, np, sizeof(*ptrs), out_cmp_names);
 	for (i = 0; i < np && e == NULL; i++) {
 		struct stat st;
 		char *p;
@@ -139,10 +140,11 @@ static const struct cairn_error *out_walk(struct out_list *l, struct repo *r, in
 		e = out_push(l, r, p);
 		free(p);
 	}
-	qsort(names, nn, sizeof(*names), out_cmp_names);
+	if (nn > 1)
+		qsort(names, nn, sizeof(*names), out_cmp_names);
 	for (i = 0; i < nn && e == NULL; i++) {
 		char *pname = xasprintf("%s%s", names[i], PTR_SUFFIX), *sub;
-		bool tracked = bsearch(&pname, ptrs, np, sizeof(*ptrs), out_cmp_names) != NULL;
+		bool tracked = np && bsearch(&pname, ptrs, np, sizeof(*ptrs), out_cmp_names) != NULL;
 		int sfd;
 
 		free(pname);
@@ -187,7 +189,7 @@ const struct cairn_error *out_collect_all(struct out_list *l, struct repo *r)
 {
 	const struct cairn_error *e = out_collect_under(l, r, "");
 
-	if (e == NULL)
+	if (e == NULL && l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), out_cmp);
 	return e;
 }
@@ -252,7 +254,32 @@ const struct cairn_error *out_collect_args(struct out_list *l, struct repo *r, c
 		free(ptr_rel);
 		free(rel);
 	}
-	if (e == NULL)
+	if (e == NULL && l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), out_cmp);
+	return e;
+}
+
+const struct cairn_error *out_find(struct out *o, struct repo *r, const char *user_path)
+{
+	const struct cairn_error *e;
+	char *rel = NULL, *ptr_rel, *above = NULL;
+	struct stat st;
+
+	if ((e = repo_relpath(&rel, r, user_path)) != NULL)
+		return e;
+	ptr_rel = out_has_suffix(rel) ? xstrdup(rel) : xasprintf("%s%s", rel, PTR_SUFFIX);
+	if (*rel && fstatat(r->rootfd, ptr_rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode)) {
+		e = out_load(o, r, ptr_rel);
+	} else if (*rel && (out_tracked_above(&above, r, rel), above != NULL)) {
+		e = err_hint(err_new(CAIRN_ERR_NOT_TRACKED, "'%s' is inside tracked folder '%.*s'",
+				     rel, (int)(strlen(above) - OUT_SUFFIX_LEN), above),
+			     "name the tracked folder instead");
+	} else {
+		e = err_new(CAIRN_ERR_NOT_TRACKED, "'%s' is not tracked by cairn", *rel ? rel : ".");
+	}
+	free(above);
+	free(ptr_rel);
+	free(rel);
 	return e;
 }

@@ -99,7 +99,7 @@ const struct cairn_error *tree_seal(struct oid *root, uint64_t *size, uint64_t *
 			manifest_release(&m);
 			return err_new(CAIRN_ERR_FAILED, "cannot store '%s'", te->name);
 		}
-		if (te->type == TREE_DIR) {
+		if (te->type == TREE_DIR && !te->dir_cached) {
 			if ((e = tree_seal(&te->id, &te->size, &te->nfiles, te->sub, c)) != NULL) {
 				manifest_release(&m);
 				return e;
