@@ -118,7 +118,8 @@ static const struct cairn_error *out_walk(struct out_list *l, struct repo *r, in
 			continue;
 		if (strcmp(de->d_name, ".git") == 0 && depth > 0)
 			nested = true; /* a nested repository: its pointers are its own */
-		if (out_has_suffix(de->d_name) && (de->d_type == DT_REG || de->d_type == DT_UNKNOWN)) {
+		if (out_has_suffix(de->d_name) &&
+		    (de->d_type == DT_REG || de->d_type == DT_LNK || de->d_type == DT_UNKNOWN)) {
 			XGROW(ptrs, np + 1, capp);
 			ptrs[np++] = xstrdup(de->d_name);
 		} else if (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN) {
@@ -134,7 +135,9 @@ static const struct cairn_error *out_walk(struct out_list *l, struct repo *r, in
 		struct stat st;
 		char *p;
 
-		if (fstatat(dirfd(d), ptrs[i], &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+		/* a symlinked pointer is not skipped: out_load refuses it by name */
+		if (fstatat(dirfd(d), ptrs[i], &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
 			continue;
 		p = fs_join(rel, ptrs[i]);
 		e = out_push(l, r, p);
