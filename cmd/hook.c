@@ -13,16 +13,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cmd/xfer.h"
+#include "core/buf.h"
+#include "core/fsutil.h"
 #include "core/out.h"
 #include "core/ptr.h"
 #include "core/repo.h"
+#include "core/rev.h"
 #include "core/work.h"
+#include "core/xfer.h"
 #include "hooks/hook.h"
 #include "hooks/shim.h"
+#include "remotes/remote.h"
+
+#define HOOK_INPUT_MAX (64u << 20)
 
 struct hook_ctx {
 	struct cmd_ctx *c;
 	bool warn_only;        /* pre-commit with hooks.precommit = warn */
+	bool quiet_missing;    /* core.autopull will fetch what is missing */
 	size_t not_cached, differs, missing, kept;
 };
 
@@ -68,6 +77,8 @@ static void hook_on_note(enum hook_note n, const struct out *o, const struct cai
 					   "(to replace it: cairn checkout --force %s)", o->rel, o->rel);
 		break;
 	case HOOK_MISSING:
+		if (h->quiet_missing)
+			break; /* core.autopull fetches it next */
 		h->missing++;
 		hook_line("warning", NULL, "the data of '%s' is not in the cache", o->rel);
 		break;
@@ -102,13 +113,60 @@ static const struct cairn_error *hook_pre_commit_run(struct hook_ctx *h, struct 
 			   "PATH.cairn'");
 }
 
+/* core.autopull: fetch what the checkout missed from the default remote, then check it out. */
+static const struct cairn_error *hook_pull_missing(struct hook_ctx *h, struct work *w,
+						   struct out_list *missing, size_t *problems)
+{
+	const struct cairn_error *e;
+	struct xfer_result res;
+	struct xfer_opts xo;
+	struct remote *rem;
+	size_t more;
+
+	memset(&xo, 0, sizeof(xo));
+	xo.cancel = cmd_cancelled;
+	if ((e = remote_open(&rem, w->repo->cfg, NULL, w->repo->root)) != NULL)
+		return err_wrap(e, "core.autopull");
+	e = xfer_fetch(&res, rem, w->cache, missing, &xo);
+	if (e == NULL && !h->c->quiet && res.transferred)
+		fprintf(stderr, "cairn: fetched %llu object%s (%s) from '%s'\n",
+			(unsigned long long)res.transferred, res.transferred == 1 ? "" : "s",
+			cmd_size(res.bytes), rem->name);
+	xfer_result_release(&res);
+	remote_close(rem);
+	if (e)
+		return err_wrap(e, "core.autopull");
+	h->missing = 0;
+	e = hook_checkout_outs(&more, w, missing, NULL, hook_on_note, h);
+	*problems += more;
+	return e;
+}
+
 static const struct cairn_error *hook_checkout_run(struct hook_ctx *h, struct work *w,
 						   const char *prev)
 {
 	const struct cairn_error *e;
+	struct out_list missing = OUT_LIST_INIT;
 	size_t problems;
+	bool autopull;
 
-	if ((e = hook_checkout(&problems, w, prev, NULL, hook_on_note, h)) != NULL)
+	if ((e = hook_autopull(&autopull, w)) != NULL)
+		return e;
+	h->quiet_missing = autopull;
+	e = hook_checkout(&problems, w, prev, &missing, hook_on_note, h);
+	h->quiet_missing = false;
+	if (e == NULL && autopull && missing.n &&
+	    (e = hook_pull_missing(h, w, &missing, &problems)) != NULL) {
+		size_t i;
+
+		/* the checkout itself went through: say what is still missing */
+		hook_line("warning", e, "could not fetch the missing data");
+		for (i = 0; i < missing.n; i++)
+			hook_on_note(HOOK_MISSING, &missing.v[i], NULL, h);
+		e = NULL;
+	}
+	out_list_release(&missing);
+	if (e)
 		return e;
 	if (h->missing)
 		fprintf(stderr, "cairn: hint: run 'cairn pull' to fetch the missing data\n");
@@ -130,6 +188,87 @@ static const char *hook_arg(const struct cmd_ctx *c, int i, const char *env)
 		return c->argv[i];
 	v = getenv(env);
 	return v && *v ? v : NULL;
+}
+
+/*
+ * What git gives pre-push on standard input. The pre-commit framework keeps
+ * it and passes PRE_COMMIT_TO_REF, or only PRE_COMMIT_LOCAL_BRANCH for a new
+ * history; its FROM_REF may come from remote-tracking refs (C26), so nothing
+ * is hidden then: the whole history of what is pushed is read.
+ */
+static const struct cairn_error *hook_push_input(struct buf *b, struct repo *r)
+{
+	const struct cairn_error *e;
+	const char *to = getenv("PRE_COMMIT_TO_REF"), *branch = getenv("PRE_COMMIT_LOCAL_BRANCH");
+	char hex[REV_HEXLEN + 1];
+
+	if ((e = fs_read_fd(b, 0, HOOK_INPUT_MAX, "standard input")) != NULL)
+		return e;
+	if (strspn(b->s, " \n") != b->len || getenv("PRE_COMMIT") == NULL)
+		return NULL;
+	if ((e = rev_resolve(hex, r, to && *to ? to : branch && *branch ? branch : "HEAD")) != NULL)
+		return e;
+	buf_addf(b, "HEAD %s HEAD %040d\n", hex, 0);
+	return NULL;
+}
+
+/* pre-push: send the data of the pushed commits to the default remote, or stop the push. */
+static const struct cairn_error *hook_pre_push_run(struct hook_ctx *h, struct work *w)
+{
+	const struct cairn_error *e;
+	struct out_list outs = OUT_LIST_INIT;
+	struct xfer_result res;
+	struct xfer_opts xo;
+	struct remote *rem = NULL;
+	struct buf in = BUF_INIT;
+	size_t ntips, k, old = 0;
+
+	buf_init(&in);
+	memset(&res, 0, sizeof(res));
+	if ((e = hook_push_input(&in, w->repo)) != NULL ||
+	    (e = hook_pre_push_outs(&outs, &ntips, w->repo, in.s)) != NULL || outs.n == 0)
+		goto done;
+	e = remote_open(&rem, w->repo->cfg, NULL, w->repo->root);
+	if (err_is(e, CAIRN_ERR_NOT_FOUND)) {
+		e = err_hint(err_new(CAIRN_ERR_NOT_FOUND, "the pushed commits name data, but there is "
+							  "no default remote to send it to"),
+			     "add one with 'cairn remote add -d NAME URL'; 'git push --no-verify' "
+			     "pushes without the data");
+		goto done;
+	}
+	if (e)
+		goto done;
+	memset(&xo, 0, sizeof(xo));
+	xo.cancel = cmd_cancelled;
+	if ((e = xfer_push(&res, rem, w->cache, &outs, &xo)) != NULL)
+		goto done;
+	if (!h->c->quiet && res.transferred)
+		fprintf(stderr, "cairn: pushed %llu object%s (%s) to '%s'\n",
+			(unsigned long long)res.transferred, res.transferred == 1 ? "" : "s",
+			cmd_size(res.bytes), rem->name);
+	/* the pushed tips must be complete; older commits only get a warning */
+	for (k = ntips; k < res.nouts; k++)
+		if (res.outs[k].nowhere && old++ < 5)
+			hook_line("warning", NULL, "'%s' of an older pushed commit is in neither the "
+						   "cache nor '%s'", outs.v[k].rel, rem->name);
+	buf_reset(&in);
+	for (k = 0, old = 0; k < ntips && k < res.nouts; k++)
+		if (res.outs[k].nowhere && old++ < 5)
+			buf_addf(&in, "%s'%s'", in.len ? ", " : "", outs.v[k].rel);
+	if (old)
+		e = err_hint(err_new(CAIRN_ERR_NOT_FOUND, "not in the cache: %s%s", in.s,
+				     old > 5 ? " and more" : ""),
+			     "fetch or add that data where it exists, then push again "
+			     "('git push --no-verify' pushes without it)");
+done:
+	if (e && !err_is(e, CAIRN_ERR_USAGE))
+		e = err_wrap(e, "the push is stopped: its data could not be sent%s%s%s",
+			     rem ? " to '" : "", rem ? rem->name : "", rem ? "'" : "");
+	xfer_result_release(&res);
+	remote_close(rem);
+	out_list_release(&outs);
+	buf_release(&in);
+	return e;
 }
 
 static bool hook_null_oid(const char *s)
@@ -170,6 +309,8 @@ static const struct cairn_error *cmd_hook(struct cmd_ctx *c)
 		return e;
 	if (strcmp(name, "pre-commit") == 0)
 		e = hook_pre_commit_run(&h, &w);
+	else if (strcmp(name, "pre-push") == 0)
+		e = hook_pre_push_run(&h, &w);
 	else
 		e = hook_checkout_run(&h, &w, prev);
 	work_close(&w);

@@ -198,16 +198,22 @@ const struct cairn_error *revwalk_first_parents(struct repo *r, const char *spec
 	return e;
 }
 
-/* A hex id naming a commit of this repository, or false. */
+/* The commit a hex id names in this repository (a tag is peeled), or false. */
 static bool revwalk_known_commit(git_oid *id, struct repo *r, const char *hex)
 {
-	git_commit *c;
+	git_object *obj, *peeled;
 
 	if (hex == NULL || git_oid_fromstr(id, hex) < 0 || git_oid_is_zero(id))
 		return false;
-	if (git_commit_lookup(&c, r->git, id) < 0)
+	if (git_object_lookup(&obj, r->git, id, GIT_OBJECT_ANY) < 0)
 		return false;
-	git_commit_free(c);
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) < 0) {
+		git_object_free(obj);
+		return false;
+	}
+	git_oid_cpy(id, git_object_id(peeled));
+	git_object_free(peeled);
+	git_object_free(obj);
 	return true;
 }
 

@@ -31,7 +31,10 @@ const struct cairn_error *revwalk_all(struct repo *r, revwalk_cb cb, void *arg);
 const struct cairn_error *revwalk_first_parents(struct repo *r, const char *spec, int n,
 						revwalk_cb cb, void *arg);
 
-/* The commits reachable from hex but not from hide (NULL or unknown: hide nothing). */
+/*
+ * The commits reachable from hex but not from hide (NULL, zero or unknown
+ * here: hide nothing); tags are peeled. NOT_FOUND when hex names no commit.
+ */
 const struct cairn_error *revwalk_new(struct repo *r, const char *hex, const char *hide,
 				      revwalk_cb cb, void *arg);
 

@@ -9,6 +9,7 @@
 
 #include "hooks/hook.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,10 +17,13 @@
 #include "core/cache.h"
 #include "core/checkout.h"
 #include "core/config.h"
+#include "core/oidset.h"
 #include "core/out.h"
 #include "core/ptr.h"
 #include "core/repo.h"
 #include "core/rev.h"
+#include "core/revset.h"
+#include "core/revwalk.h"
 #include "core/status.h"
 #include "core/tree.h"
 #include "core/work.h"
@@ -170,28 +174,22 @@ static void hook_take(struct out_list *l, struct out *o)
 	memset(o, 0, sizeof(*o));
 }
 
-const struct cairn_error *hook_checkout(size_t *problems, struct work *w, const char *prev,
-					struct out_list *missing, hook_note_cb cb, void *arg)
+const struct cairn_error *hook_checkout_outs(size_t *problems, struct work *w,
+					     struct out_list *outs, struct out_list *missing,
+					     hook_note_cb cb, void *arg)
 {
-	const struct cairn_error *e;
-	struct out_list outs = OUT_LIST_INIT, before = OUT_LIST_INIT;
 	struct checkout_opts co;
-	bool known;
 	size_t i;
 
 	*problems = 0;
 	memset(&co, 0, sizeof(co));
-	if ((e = out_collect_all(&outs, w->repo)) != NULL)
-		goto done;
-	if ((e = hook_rev_pointers(&before, &known, w->repo, prev)) != NULL)
-		goto done;
-	for (i = 0; i < outs.n; i++) {
-		struct out *o = &outs.v[i];
+	for (i = 0; i < outs->n; i++) {
+		struct out *o = &outs->v[i];
 		struct checkout_result res;
 		const struct cairn_error *oe;
 
-		if (known && hook_same_ptr(o, hook_find(&before, o->rel)))
-			continue;
+		if (o->ptr == NULL)
+			continue; /* taken */
 		oe = checkout_out(&res, w, o, &co);
 		if (oe == NULL) {
 			if (res.written || res.removed)
@@ -207,8 +205,136 @@ const struct cairn_error *hook_checkout(size_t *problems, struct work *w, const 
 			cb(HOOK_FAILED, o, oe, arg);
 		}
 	}
+	return NULL;
+}
+
+const struct cairn_error *hook_checkout(size_t *problems, struct work *w, const char *prev,
+					struct out_list *missing, hook_note_cb cb, void *arg)
+{
+	const struct cairn_error *e;
+	struct out_list outs = OUT_LIST_INIT, before = OUT_LIST_INIT;
+	bool known;
+	size_t i, k;
+
+	*problems = 0;
+	if ((e = out_collect_all(&outs, w->repo)) != NULL)
+		goto done;
+	if ((e = hook_rev_pointers(&before, &known, w->repo, prev)) != NULL)
+		goto done;
+	/* only outputs whose pointer differs from the previous revision's */
+	for (i = 0, k = 0; known && i < outs.n; i++) {
+		if (hook_same_ptr(&outs.v[i], hook_find(&before, outs.v[i].rel))) {
+			out_release(&outs.v[i]);
+			continue;
+		}
+		outs.v[k++] = outs.v[i];
+	}
+	if (known)
+		outs.n = k;
+	e = hook_checkout_outs(problems, w, &outs, missing, cb, arg);
 done:
 	out_list_release(&outs);
 	out_list_release(&before);
+	return e;
+}
+
+const struct cairn_error *hook_autopull(bool *on, struct work *w)
+{
+	return config_get_bool(on, w->repo->cfg, "core.autopull", false);
+}
+
+/* ---- pre-push ---- */
+
+struct hook_push {
+	struct out_list *outs;
+	struct repo *r;
+	struct oidset seen;
+};
+
+static const struct cairn_error *hook_push_commit(const char *hex, const char *what, void *arg)
+{
+	struct hook_push *p = arg;
+
+	(void)what;
+	return revset_commit_outs(p->outs, p->r, hex, NULL, 0, &p->seen);
+}
+
+static bool hook_is_hex_id(const char *s, size_t n)
+{
+	size_t i;
+
+	if (n != 40 && n != 64)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return true;
+}
+
+/* Parse one line of pre-push input into its local and remote ids; false for an empty line. */
+static const struct cairn_error *hook_push_line(bool *any, char local[65], char remote[65],
+						const char *line, size_t len)
+{
+	char *copy = xstrndup(line, len), *f[4], *save = NULL, *tok;
+	const struct cairn_error *e = NULL;
+	int n = 0;
+
+	*any = false;
+	for (tok = strtok_r(copy, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		if (n++ < 4)
+			f[n - 1] = tok;
+	if (n == 0) {
+		free(copy);
+		return NULL;
+	}
+	if (n != 4 || !hook_is_hex_id(f[1], strlen(f[1])) || !hook_is_hex_id(f[3], strlen(f[3])))
+		e = err_new(CAIRN_ERR_USAGE, "malformed pre-push input line '%.*s'",
+			    (int)(len > 200 ? 200 : len), line);
+	else if (strspn(f[1], "0") != strlen(f[1])) { /* a deletion pushes nothing */
+		*any = true;
+		snprintf(local, 65, "%s", f[1]);
+		snprintf(remote, 65, "%s", f[3]);
+	}
+	free(copy);
+	return e;
+}
+
+const struct cairn_error *hook_pre_push_outs(struct out_list *outs, size_t *ntips, struct repo *r,
+					     const char *input)
+{
+	const struct cairn_error *e = NULL;
+	struct hook_push p;
+	int pass;
+
+	memset(&p, 0, sizeof(p));
+	p.outs = outs;
+	p.r = r;
+	oidset_init(&p.seen);
+	*ntips = 0;
+	/* pass 0: the whole tree of each pushed tip; pass 1: the commits behind them */
+	for (pass = 0; pass < 2 && e == NULL; pass++) {
+		const char *line = input;
+
+		while (e == NULL && line && *line) {
+			const char *end = strchr(line, '\n');
+			size_t len = end ? (size_t)(end - line) : strlen(line);
+			char local[65], remote[65];
+			bool any;
+
+			e = hook_push_line(&any, local, remote, line, len);
+			if (e == NULL && any) {
+				if (pass == 0)
+					e = revwalk_first_parents(r, local, 1, hook_push_commit, &p);
+				else
+					e = revwalk_new(r, local, remote, hook_push_commit, &p);
+				if (err_is(e, CAIRN_ERR_NOT_FOUND))
+					e = NULL; /* a tag of a blob or a tree: no commit */
+			}
+			line = end ? end + 1 : NULL;
+		}
+		if (pass == 0)
+			*ntips = outs->n;
+	}
+	oidset_release(&p.seen);
 	return e;
 }

@@ -15,6 +15,7 @@
 struct work;
 struct out;
 struct out_list;
+struct repo;
 
 enum hook_note {
 	HOOK_NOT_CACHED, /* pre-commit: a new staged pointer's data is not in the cache */
@@ -47,6 +48,27 @@ const struct cairn_error *hook_pre_commit(size_t *problems, struct work *w,
  */
 const struct cairn_error *hook_checkout(size_t *problems, struct work *w, const char *prev,
 					struct out_list *missing, hook_note_cb cb, void *arg);
+
+/* Check out the given outputs, as hook_checkout does (missing ones appended to missing). */
+const struct cairn_error *hook_checkout_outs(size_t *problems, struct work *w,
+					     struct out_list *outs, struct out_list *missing,
+					     hook_note_cb cb, void *arg);
+
+/*
+ * pre-push: the outputs the pushed commits name. input is what git writes
+ * on the hook's standard input, one line per ref: "<local ref> <local id>
+ * <remote ref> <remote id>". For each ref that is not deleted, every commit
+ * reachable from the local id and not from the remote id (as the server
+ * reported it; remote-tracking refs are never consulted) is read, its
+ * whole tree, and each distinct pointer appended to outs once: first those
+ * of the pushed tips (*ntips of them), then those only older commits name.
+ * A malformed line is a USAGE error.
+ */
+const struct cairn_error *hook_pre_push_outs(struct out_list *outs, size_t *ntips, struct repo *r,
+					     const char *input);
+
+/* core.autopull: fetch missing data in the post-* hooks. */
+const struct cairn_error *hook_autopull(bool *on, struct work *w);
 
 /* "error" (stop the commit) or "warn": hooks.precommit. FORMAT for other values. */
 const struct cairn_error *hook_precommit_warns(bool *warn, struct work *w);

@@ -24,7 +24,7 @@
 #include "core/xmalloc.h"
 
 const char *const shim_names[] = {
-	"pre-commit", "post-checkout", "post-merge", "post-rewrite", NULL,
+	"pre-commit", "pre-push", "post-checkout", "post-merge", "post-rewrite", NULL,
 };
 
 bool shim_known(const char *name)

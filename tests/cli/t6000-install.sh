@@ -6,7 +6,7 @@
 # only cairn's own files, and what a shim does when cairn is not on PATH.
 . "$CAIRN_SRCDIR/tests/cli/lib.sh"
 
-HOOKS="pre-commit post-checkout post-merge post-rewrite"
+HOOKS="pre-commit pre-push post-checkout post-merge post-rewrite"
 
 # a PATH with git and the tools the shims use, but no cairn
 mkdir nocairn
@@ -135,6 +135,14 @@ expect_success 'cairn missing from PATH: post-* hooks warn and exit 0' '
 	grep_q "the pre-commit hook did nothing" err &&
 	git checkout -q main 2>/dev/null &&
 	PATH=$NOCAIRN git merge -q --no-edit nobin 2>err && grep_q "post-merge hook did nothing" err
+'
+
+expect_success 'cairn missing from PATH: pre-push fails closed' '
+	git init -q --bare ../bare.git && git remote add origin ../bare.git &&
+	PATH=$NOCAIRN must_fail git push -q origin main 2>err &&
+	grep_q "cairn: error: .cairn. is not on PATH; the push is stopped" err &&
+	grep_q "cairn: hint: install cairn" err &&
+	! git --git-dir=../bare.git rev-parse -q --verify refs/heads/main
 '
 
 expect_success 'a chained hook still runs without cairn, and its failure counts' '

@@ -120,6 +120,31 @@ expect_success 'submodules: git submodule update checks out the submodule data' 
 	git submodule -q update && echo s2 >"$TRASH/want" && cmp_expected "$TRASH/want" sub/s
 '
 
+expect_success 'core.autopull fetches what the checkout misses from the default remote' '
+	cd "$TRASH/r" && git config -f .cairn/config.local remote.origin.url "$TRASH/store" &&
+	git config -f .cairn/config.local core.remote origin && git checkout -q feat &&
+	cairn push -q && git checkout -q main && cairn push -q &&
+	x=$(git show feat:x.cairn | sed -n "s/^ *sha256: //p") && rm -f "$(obj_path $x)" x &&
+	git config -f .cairn/config.local core.autopull true && git checkout -q plain &&
+	git checkout -q feat 2>"$TRASH/err" && grep_q "^cairn: fetched 1 object" "$TRASH/err" &&
+	no_grep "not in the cache" "$TRASH/err" && echo x >"$TRASH/want" && cmp_expected "$TRASH/want" x
+'
+
+expect_success 'core.autopull that cannot fetch warns and names what is missing' '
+	x=$(git show feat:x.cairn | sed -n "s/^ *sha256: //p") &&
+	git checkout -q plain && rm -f "$(obj_path $x)" x && mv "$TRASH/store" "$TRASH/store.away" &&
+	git checkout -q feat 2>"$TRASH/err" &&
+	grep_q "^cairn: warning: the data of .x. is not in the cache" "$TRASH/err" &&
+	grep_q "^cairn: hint: run .cairn pull." "$TRASH/err" && path_is_missing x &&
+	git checkout -q plain && git config -f .cairn/config.local --unset core.remote &&
+	git checkout -q feat 2>"$TRASH/err" &&
+	grep_q "^cairn: warning: could not fetch the missing data: core.autopull: " "$TRASH/err" &&
+	grep_q "^cairn: warning: the data of .x. is not in the cache" "$TRASH/err" &&
+	git config -f .cairn/config.local core.remote origin &&
+	mv "$TRASH/store.away" "$TRASH/store" && cairn pull -q x && path_is_file x &&
+	git config -f .cairn/config.local --unset core.autopull
+'
+
 expect_success 'a hook run by hand with the wrong arguments does nothing harmful' '
 	cd "$TRASH/r" && cairn hook post-checkout >"$TRASH/out" 2>"$TRASH/err" && test ! -s "$TRASH/out" &&
 	cairn hook post-checkout a b 0 >"$TRASH/out" && test ! -s "$TRASH/out" &&

@@ -21,11 +21,12 @@ expect_success 'pre-commit installs the hook ids' '
 	  rev: $rev
 	  hooks:
 	  - id: cairn-pre-commit
+	  - id: cairn-pre-push
 	  - id: cairn-post-checkout
 	  - id: cairn-post-merge
 	  - id: cairn-post-rewrite
 	EOF
-	pre-commit install -t pre-commit -t post-checkout -t post-merge -t post-rewrite >"$TRASH/out" &&
+	pre-commit install -t pre-commit -t pre-push -t post-checkout -t post-merge -t post-rewrite >"$TRASH/out" &&
 	grep_q "installed at .git/hooks/post-checkout" "$TRASH/out" &&
 	echo v1 >f && cairn add -q f && git add -A && git commit -qm v1 >"$TRASH/out" 2>&1 &&
 	test "$(git log -1 --format=%s)" = v1
@@ -47,6 +48,18 @@ expect_success 'cairn-post-checkout checks out the data of the new HEAD' '
 expect_success 'cairn-post-checkout keeps modified data' '
 	chmod u+w f && echo mine >f && git checkout -q HEAD~1 >"$TRASH/out" 2>&1 &&
 	grep_q "kept the modified data of .f." "$TRASH/out" && echo mine >"$TRASH/want" && cmp_expected "$TRASH/want" f
+'
+
+expect_success 'cairn-pre-push sends the data of the pushed commits' '
+	git checkout -q -f - && cairn checkout -q --force &&
+	git init -q --bare ../git.git && git remote add origin ../git.git &&
+	git config -f .cairn/config.local remote.store.url "$TRASH/store" &&
+	git config -f .cairn/config.local core.remote store &&
+	git push -q origin HEAD:refs/heads/main >"$TRASH/out" 2>&1 &&
+	for v in v1 v2; do
+		h=$(echo $v | sha256sum | cut -c1-64) &&
+		test -f "$TRASH/store/sha256/$(echo $h | cut -c1-2)/$(echo $h | cut -c3-)" || exit 1
+	done
 '
 
 test_done

@@ -211,6 +211,55 @@ static void test_hook__checkout(void)
 	out_list_release(&missing);
 }
 
+static char *rev_hex(const char *spec)
+{
+	char *cmd = xasprintf("cd '%s' && git rev-parse %s", dir, spec), line[128] = "";
+	FILE *f = popen(cmd, "r");
+
+	if (f == NULL || fgets(line, sizeof(line), f) == NULL)
+		bail("rev-parse %s", spec);
+	pclose(f);
+	free(cmd);
+	line[strcspn(line, "\n")] = '\0';
+	return xstrdup(line);
+}
+
+static void test_hook__pre_push(void)
+{
+	struct out_list outs = OUT_LIST_INIT;
+	struct repo *r;
+	char *main_hex = rev_hex("main"), *other = rev_hex("other"), *first = rev_hex("main~2");
+	char *in;
+	size_t ntips = 99;
+
+	if (!ok_noerr(repo_open(&r), "open"))
+		return;
+	in = xasprintf("refs/heads/other %s refs/heads/other %040d\n", other, 0);
+	ok_noerr(hook_pre_push_outs(&outs, &ntips, r, in), "a new branch");
+	is_int(ntips, 3, "the tip's pointers first (a, b, c)");
+	ok(outs.n >= ntips, "then the older ones (%zu)", outs.n);
+	out_list_release(&outs);
+	free(in);
+	in = xasprintf("refs/heads/main %s refs/heads/main %s\n\n", main_hex, main_hex);
+	ok_noerr(hook_pre_push_outs(&outs, &ntips, r, in), "the server has the tip already");
+	is_int(outs.n, ntips, "only the tip is read");
+	out_list_release(&outs);
+	free(in);
+	in = xasprintf("(delete) %040d refs/heads/gone %s\n", 0, first);
+	ok_noerr(hook_pre_push_outs(&outs, &ntips, r, in), "a deletion");
+	is_int(outs.n, 0, "pushes nothing");
+	free(in);
+	is_err(hook_pre_push_outs(&outs, &ntips, r, "refs/heads/x 123 refs/heads/x 456\n"),
+	       CAIRN_ERR_USAGE, "short ids are malformed");
+	is_err(hook_pre_push_outs(&outs, &ntips, r, "only three fields\n"), CAIRN_ERR_USAGE,
+	       "three fields are malformed");
+	out_list_release(&outs);
+	repo_close(r);
+	free(main_hex);
+	free(other);
+	free(first);
+}
+
 int main(void)
 {
 	dir = tap_tmpdir();
@@ -222,6 +271,7 @@ int main(void)
 	TAP_RUN(test_hook__precommit_setting);
 	TAP_RUN(test_hook__pre_commit);
 	TAP_RUN(test_hook__checkout);
+	TAP_RUN(test_hook__pre_push);
 	if (chdir("/") == 0)
 		tap_rmtree(dir);
 	return tap_done();

@@ -90,7 +90,11 @@ static void test_shim__text(void)
 		ok(nl && strncmp(nl + 11, shim_names[i], strlen(shim_names[i])) == 0,
 		   "%s: hands off to cairn hook %s", shim_names[i], shim_names[i]);
 		ok(strstr(b.s, "\"$@\"") != NULL, "%s: passes the arguments on", shim_names[i]);
-		ok(strstr(b.s, "exit 1") == NULL, "%s: never fails closed", shim_names[i]);
+		if (strcmp(shim_names[i], "pre-push") == 0)
+			ok(strstr(b.s, "exit 1") != NULL && strstr(b.s, "input=$(cat)") != NULL,
+			   "pre-push: fails closed without cairn, passes its input on");
+		else
+			ok(strstr(b.s, "exit 1") == NULL, "%s: never fails closed", shim_names[i]);
 		if (fs_atomic_write(file, b.s, b.len, 0755) != NULL)
 			bail("write");
 		cmd = xasprintf("sh -n '%s'", file);
@@ -99,7 +103,8 @@ static void test_shim__text(void)
 		free(file);
 		buf_release(&b);
 	}
-	ok(shim_known("post-merge") && !shim_known("pre-rebase") && !shim_known(""),
+	ok(shim_known("post-merge") && shim_known("pre-push") && !shim_known("pre-rebase") &&
+		   !shim_known(""),
 	   "shim_known knows exactly the installed hooks");
 }
 
@@ -110,7 +115,7 @@ static void test_shim__install(void)
 
 	count = 0;
 	ok_noerr(shim_install(hooks, false, on_action, NULL), "install into a missing folder");
-	is_int(count, 4, "one report per hook");
+	is_int(count, 5, "one report per hook");
 	is_int(last[0], SHIM_WRITTEN, "a new shim");
 	p = path_of("pre-commit");
 	ok(stat(p, &st) == 0 && (st.st_mode & 0777) == 0755, "mode 0755");
@@ -122,14 +127,14 @@ static void test_shim__install(void)
 	put("post-merge", "#!/bin/sh\n" SHIM_MARKER " 0: old\ncairn hook post-merge\n");
 	count = 0;
 	ok_noerr(shim_install(hooks, false, on_action, NULL), "upgrade");
-	is_int(last[2], SHIM_UPDATED, "an old shim is rewritten");
+	is_int(last[3], SHIM_UPDATED, "an old shim is rewritten");
 	text = get("post-merge");
 	ok(text && strstr(text, SHIM_MARKER " 1:") != NULL, "to the current version");
 	free(text);
 	/* uninstall */
 	count = 0;
 	ok_noerr(shim_uninstall(hooks, on_action, NULL), "uninstall");
-	is_int(count, 4, "every shim reported");
+	is_int(count, 5, "every shim reported");
 	is_int(last[0], SHIM_REMOVED, "removed");
 	ok(!exists("pre-commit") && !exists("post-rewrite"), "the files are gone");
 	ok_noerr(shim_uninstall(hooks, on_action, NULL), "uninstall with nothing to do");
@@ -146,7 +151,7 @@ static void test_shim__foreign(void)
 	count = 0;
 	ok_noerr(shim_install(hooks, false, on_action, NULL), "install over foreign hooks");
 	is_int(last[0], SHIM_CHAINED, "pre-commit chained");
-	is_int(last[2], SHIM_CHAINED, "a marker in the wrong place is foreign");
+	is_int(last[3], SHIM_CHAINED, "a marker in the wrong place is foreign");
 	text = get("pre-commit.pre-cairn");
 	is_str(text, "#!/bin/sh\necho mine\n", "the user's hook is kept byte for byte");
 	free(text);
@@ -162,13 +167,13 @@ static void test_shim__foreign(void)
 	count = 0;
 	ok_noerr(shim_install(hooks, true, on_action, NULL), "--force");
 	is_int(last[0], SHIM_REPLACED, "pre-commit overwritten");
-	is_int(last[1], SHIM_CHAINED, "post-checkout still chained");
+	is_int(last[2], SHIM_CHAINED, "post-checkout still chained");
 	/* uninstall: shims go, chained hooks come back, foreign ones stay */
 	put("post-rewrite", "#!/bin/sh\nforeign\n");
 	count = 0;
 	ok_noerr(shim_uninstall(hooks, on_action, NULL), "uninstall");
 	is_int(last[0], SHIM_RESTORED, "pre-commit.pre-cairn moved back");
-	is_int(last[3], SHIM_FOREIGN, "a foreign hook is left");
+	is_int(last[4], SHIM_FOREIGN, "a foreign hook is left");
 	text = get("pre-commit");
 	is_str(text, "#!/bin/sh\necho mine\n", "the kept hook is back");
 	free(text);
