@@ -156,6 +156,14 @@ expect_success 'gc from the linked worktree keeps the main work tree' '
 	grep_q "^kept: worktree $TRASH/r (" ../out && grep_q "^kept: workspace " ../out
 '
 
+expect_success 'C24 as reported: an object only a stash entry names survives gc -w' '
+	new_repo "$TRASH/c24" && cd "$TRASH/c24" &&
+	echo v1 >f && cairn add -q f && git add -A && git commit -qm v1 &&
+	chmod u+w f && echo v2 >f && cairn add -q f && git stash -q &&
+	cairn gc --workspace >out && grep_q "^kept: stash (2 pointers, 1 object)" out &&
+	git stash pop -q && cairn checkout -q f && echo v2 >want && cmp_expected want f
+'
+
 expect_success 'bad flags' '
 	must_fail --code=2 cairn gc -w --no-such 2>err && grep_q "unknown option" err &&
 	must_fail --code=2 cairn gc -w extra 2>err && grep_q "too many arguments" err

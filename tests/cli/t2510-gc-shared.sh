@@ -27,7 +27,7 @@ expect_success 'both projects register in the shared cache' '
 
 expect_success 'C23: gc in A keeps what B still uses' '
 	cd A && git rm -q x.cairn && git commit -qm rm && rm -f x &&
-	cairn gc -w --force >../out && cd .. &&
+	cairn gc --workspace >../out && cd .. &&
 	grep_q "^kept: project $TRASH/B: workspace (1 pointer, 1 object)" out &&
 	path_is_file "$(obj $same)" &&
 	(cd B && cairn status >st && grep_q "^up to date" st && cat y >got && echo same >want &&
