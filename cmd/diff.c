@@ -170,11 +170,15 @@ static void diff_print(const struct diff_result *d)
 		const struct diff_item *it = &d->v[i];
 		char word[16];
 
+		char *path = cmd_escape(it->path), *old = it->old_path ? cmd_escape(it->old_path) : NULL;
+
 		snprintf(word, sizeof(word), "%s:", diff_change_name(it->change));
-		if (it->change == DIFF_RENAMED)
-			printf("%-9s %s -> %s\n", word, it->old_path, it->path);
+		if (old)
+			printf("%-9s %s -> %s\n", word, old, path);
 		else
-			printf("%-9s %s\n", word, it->path);
+			printf("%-9s %s\n", word, path);
+		free(path);
+		free(old);
 	}
 }
 

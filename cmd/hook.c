@@ -38,18 +38,24 @@ struct hook_ctx {
 static void hook_line(const char *level, const struct cairn_error *e, const char *fmt, ...)
 	CAIRN_PRINTF(3, 4);
 
+/* One line "cairn: LEVEL: text[: error]" on stderr, control bytes escaped. */
 static void hook_line(const char *level, const struct cairn_error *e, const char *fmt, ...)
 {
+	struct buf b = BUF_INIT;
+	char prefix[32], text[2048];
 	va_list ap;
 
-	fflush(stdout);
-	fprintf(stderr, "cairn: %s: ", level);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(text, sizeof(text), fmt, ap);
 	va_end(ap);
+	buf_init(&b);
+	buf_adds(&b, text);
 	if (e)
-		fprintf(stderr, ": %s", e->msg);
-	fputc('\n', stderr);
+		buf_addf(&b, ": %s", e->msg);
+	snprintf(prefix, sizeof(prefix), "cairn: %s: ", level);
+	fflush(stdout);
+	cmd_print_line(stderr, prefix, b.s);
+	buf_release(&b);
 }
 
 static void hook_on_note(enum hook_note n, const struct out *o, const struct cairn_error *e,
@@ -69,7 +75,7 @@ static void hook_on_note(enum hook_note n, const struct out *o, const struct cai
 		break;
 	case HOOK_RESTORED:
 		if (!h->c->quiet)
-			printf("cairn: restored %s\n", o->rel);
+			cmd_print_line(stdout, "cairn: restored ", o->rel);
 		break;
 	case HOOK_KEPT:
 		h->kept++;

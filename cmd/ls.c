@@ -47,6 +47,7 @@ static const struct cairn_error *ls_visit(const char *path, const struct tree_en
 					  void *arg)
 {
 	struct ls_run *r = arg;
+	char *shown;
 
 	if (r->quiet)
 		return NULL;
@@ -72,12 +73,18 @@ static const struct cairn_error *ls_visit(const char *path, const struct tree_en
 		printf("%-64s  ", te->known && te->type != TREE_SYMLINK ? oid_hex(&te->id) : "-");
 	if (r->size)
 		printf("%10s  ", te->type == TREE_SYMLINK ? "-" : cmd_size(te->size));
-	if (te->type == TREE_DIR)
-		printf("%s/\n", path);
-	else if (te->type == TREE_SYMLINK)
-		printf("%s -> %s\n", path, te->target);
-	else
-		printf("%s\n", path);
+	shown = cmd_escape(path);
+	if (te->type == TREE_DIR) {
+		printf("%s/\n", shown);
+	} else if (te->type == TREE_SYMLINK) {
+		char *target = cmd_escape(te->target);
+
+		printf("%s -> %s\n", shown, target);
+		free(target);
+	} else {
+		printf("%s\n", shown);
+	}
+	free(shown);
 	return NULL;
 }
 

@@ -307,6 +307,7 @@ const struct cairn_error *gcscope_projects(struct repo *r, gcscope_project_cb cb
 	const struct cairn_error *e;
 	struct gcscope_proj p;
 	char *dir = repo_cache_dir(r);
+	size_t n;
 
 	memset(&p, 0, sizeof(p));
 	p.r = r;
@@ -315,6 +316,14 @@ const struct cairn_error *gcscope_projects(struct repo *r, gcscope_project_cb cb
 	p.cb = cb;
 	p.arg = arg;
 	e = cacheuse_list(p.cache_dir, gcscope_project, &p);
+	/* the project a default cache belongs to (<root>/.cairn/cache) uses it too */
+	n = strlen(p.cache_dir);
+	if (e == NULL && n > 13 && strcmp(p.cache_dir + n - 13, "/.cairn/cache") == 0) {
+		char *owner = xstrndup(p.cache_dir, n - 13);
+
+		e = gcscope_project(owner, p.cache_dir, &p);
+		free(owner);
+	}
 	free(p.cache_dir);
 	free(p.main);
 	free(dir);

@@ -174,7 +174,7 @@ const struct cairn_error *repo_relpath(char **out, const struct repo *r, const c
 	}
 	if (strncmp(full, r->root, rootlen) != 0 || full[rootlen] != '/') {
 		const struct cairn_error *e =
-			err_new(CAIRN_ERR_USAGE, "'%s' is outside the repository '%s'", user_path,
+			err_new(CAIRN_ERR_FAILED, "'%s' is outside the repository '%s'", user_path,
 				r->root);
 
 		free(full);
@@ -183,6 +183,16 @@ const struct cairn_error *repo_relpath(char **out, const struct repo *r, const c
 	*out = xstrdup(full + rootlen + 1);
 	free(full);
 	return NULL;
+}
+
+/* Is cache.dir set (so the cache may be shared with other projects)? */
+static bool repo_cache_configured(struct repo *r)
+{
+	char *dir = NULL;
+	bool set = config_get_str(&dir, r->cfg, "cache.dir") == NULL && dir && *dir;
+
+	free(dir);
+	return set;
 }
 
 char *repo_main_root(const struct repo *r)
@@ -248,11 +258,13 @@ const struct cairn_error *repo_cache(struct cache **out, struct repo *r)
 		dir = repo_cache_dir(r);
 		e = cache_open(&r->cache, dir);
 		/*
-		 * Register this project as a user of the cache, so gc elsewhere
-		 * keeps what it uses (C23). Best effort: a cache this process
-		 * cannot write holds nothing it added either.
+		 * A cache set by cache.dir may be shared: register this project
+		 * as one of its users, so gc elsewhere keeps what it uses (C23).
+		 * Best effort: a cache this process cannot write holds nothing
+		 * it added either. (A default cache's owner needs no
+		 * registration: gc finds it from the cache's own path.)
 		 */
-		if (e == NULL) {
+		if (e == NULL && repo_cache_configured(r)) {
 			char *main = repo_main_root(r);
 
 			(void)cacheuse_register(dir, main);

@@ -214,6 +214,14 @@ expect_success 'a malformed pointer in a revision is an error naming it' '
 	test $(wc -l <err) -le 2
 '
 
+expect_success 'control bytes in names are escaped in the listing, kept in JSON' '
+	mkdir -p esc && echo e >"esc/a$(printf "\033")b" && cairn add -q esc && cairn diff -- esc >out &&
+	grep_q "^added:    esc/a\\\\x1bb$" out &&
+	cairn diff --json -- esc >out.json &&
+	json_check out.json "d[\"changes\"][0][\"path\"] == \"esc/a\\x1bb\"" &&
+	chmod -R u+w esc && rm -rf esc esc.cairn && git checkout -q -- .gitignore
+'
+
 expect_success 'outside a cairn repository: a clear error' '
 	git init -q ../plain && (cd ../plain && must_fail --code=1 cairn diff 2>../err) &&
 	grep_q "not initialised" ../err

@@ -1,6 +1,7 @@
 #!/bin/sh
 # t2510-gc-shared: C23: projects sharing one cache (cache.dir). Each
-# registers itself in <cache>/projects/ when it opens the cache; gc in one
+# whose cache.dir is set registers itself in <cache>/projects/ when it opens
+# the cache (the owner of a default cache is known from its path); gc in one
 # keeps what the others' workspaces, indexes, stashes and worktrees use and
 # does not take what their branches and tags name without --force. A
 # registered project that is gone stops gc (what it used cannot be known);
@@ -73,6 +74,16 @@ expect_success 'linked worktrees register the main work tree, not themselves' '
 	(cd A && git commit -q --allow-empty -m e && git worktree add -q ../A-wt &&
 	 cd ../A-wt && cairn status >/dev/null) &&
 	test $(ls shared/projects | wc -l) = 1 && grep_q "^$TRASH/A$" shared/projects/*
+'
+
+expect_success 'a project using another one.s default cache keeps what the owner uses' '
+	new_repo C && (cd C && echo owned >o && cairn add -q o && git add -A && git commit -qm o) &&
+	git init -q D && (cd D && cairn -q init && git config -f .cairn/config cache.dir ../../C/.cairn/cache &&
+	 echo junk2 >j && cairn add -q j && rm -f j j.cairn && cairn gc -w >../out) &&
+	grep_q "^kept: project $TRASH/C: workspace (1 pointer, 1 object)" out &&
+	path_is_file C/.cairn/cache/sha256/$(echo owned | sha256sum | cut -c1-2)/$(echo owned | sha256sum | cut -c3-64) &&
+	path_is_missing C/.cairn/cache/sha256/$(echo junk2 | sha256sum | cut -c1-2)/$(echo junk2 | sha256sum | cut -c3-64) &&
+	(cd C && cairn gc -w >../out) && grep_q "^kept: project $TRASH/D: workspace" out
 '
 
 expect_success 'a malformed registration is an error naming it' '
