@@ -71,7 +71,7 @@ expect_success 'data in neither the cache nor the remote stops the push' '
 
 expect_success 'no default remote: the push is stopped with the way out' '
 	git checkout -q b4 && git checkout -qb b6 && echo v >v && cairn add -q v && git add -A &&
-	git commit -qm v && cairn remote default --unset 2>/dev/null || git config -f .cairn/config --unset core.remote &&
+	git commit -qm v && git config -f .cairn/config --unset core.remote &&
 	must_fail git push -q origin b6 2>"$TRASH/err" && grep_q "no default remote" "$TRASH/err" &&
 	grep_q "cairn remote add -d" "$TRASH/err" &&
 	git config -f .cairn/config core.remote origin
