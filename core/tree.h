@@ -40,8 +40,9 @@ struct tree_entry {
 	struct tree *sub;   /* dir children */
 	/* workspace scans only */
 	struct stat st;     /* lstat (files: of the file) */
-	int64_t statted_ns; /* when st was taken */
+	int64_t statted_ns; /* st was taken at or after this moment */
 	bool cache_link;    /* a symlink into the cache standing for this file */
+	bool dir_cached;    /* dir: id, size and nfiles come from the state; sub unhashed */
 };
 
 struct tree {
@@ -58,7 +59,8 @@ const struct tree_entry *tree_find(const struct tree *t, const char *name);
 
 /*
  * Compute every folder's manifest id bottom-up; with c, store the manifests
- * in the cache (children before parents). All files must be known.
+ * in the cache (children before parents). All files must be known, except
+ * below folders marked dir_cached, which keep the id they carry.
  */
 const struct cairn_error *tree_seal(struct oid *root, uint64_t *size, uint64_t *nfiles,
 				    struct tree *t, struct cache *c);
@@ -100,5 +102,25 @@ typedef const struct cairn_error *(*tree_diff_cb)(const char *path, enum tree_ch
  */
 const struct cairn_error *tree_diff(const struct tree *a, const struct tree *b, tree_diff_cb cb,
 				    void *arg);
+
+/*
+ * Load one manifest level: folder entries keep their ids with sub NULL
+ * ("not loaded"), for tree_diff_lazy and listings that read only the
+ * manifests they need. NOT_FOUND names a missing manifest.
+ */
+const struct cairn_error *tree_load_level(struct tree **out, const struct cache *c,
+					  const struct oid *id);
+
+/* Which paths a lazy diff visits: a folder is entered only when wanted. */
+typedef bool (*tree_want_cb)(const char *path, bool is_dir, void *arg);
+
+/*
+ * tree_diff where known folders with sub NULL are loaded level by level
+ * from c as the walk reaches them (and freed after), so only the manifests
+ * on changed paths are read. With want, paths it refuses are not visited.
+ */
+const struct cairn_error *tree_diff_lazy(const struct tree *a, const struct tree *b,
+					 const struct cache *c, tree_want_cb want,
+					 void *want_arg, tree_diff_cb cb, void *arg);
 
 #endif
