@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "core/buf.h"
+#include "core/par.h"
 #include "core/xmalloc.h"
 
 #define REMOTE_CFG_NAME_MAX 64
@@ -61,16 +62,7 @@ static const struct cairn_error *remote_cfg_bad_name(const char *name)
 
 const struct cairn_error *remote_cfg_jobs(int *out, const char *what, const char *text)
 {
-	char *end;
-	long long v;
-
-	errno = 0;
-	v = strtoll(text, &end, 10);
-	if (errno || end == text || *end || v < 1 || v > REMOTE_CFG_JOBS_MAX)
-		return err_new(CAIRN_ERR_USAGE, "%s: '%s' is not a number from 1 to %d", what, text,
-			       REMOTE_CFG_JOBS_MAX);
-	*out = (int)v;
-	return NULL;
+	return par_jobs_parse(out, what, text, REMOTE_CFG_JOBS_MAX);
 }
 
 /* The user-and-password part of url ("u:p@"): its start and length (0: none). */

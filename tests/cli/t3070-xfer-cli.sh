@@ -29,6 +29,14 @@ expect_success 'bad -j values are usage errors (exit 2) for every command' '
 	path_is_missing "$TRASH/store"
 '
 
+expect_success 'add and fsck parse -j with the same words (their limit is 1024)' '
+	cd r && must_fail --code=2 cairn add -j 0 top 2>err &&
+	grep_q "^cairn: error: --jobs: .0. is not a number from 1 to 1024$" err &&
+	must_fail --code=2 cairn fsck -j 1025 2>err &&
+	grep_q "^cairn: error: --jobs: .1025. is not a number from 1 to 1024$" err &&
+	cairn -q add -j 1024 top && cairn -q fsck -j 1
+'
+
 expect_success 'good -j values, short and long, and -r/--remote' '
 	cd r && cairn push -j 1 -r second top >out && grep_q "^pushed 1 object" out &&
 	cairn push --jobs=256 --remote=second sub/y >out && grep_q "^pushed 1 object" out &&
