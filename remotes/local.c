@@ -20,7 +20,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@
 #include <unistd.h>
 
 #include "core/cache.h"
+#include "core/fault.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
 #include "core/tempfile.h"
@@ -68,9 +68,6 @@ struct local_run {
 	size_t npending, cappending;
 	unsigned char dirty[256]; /* fanout folders with new names */
 	bool newfan;
-	uint64_t kill_after;    /* tests: signal ourselves past this many bytes (0: never) */
-	int kill_sig;           /* tests: SIGKILL, or SIGINT (sent once) */
-	uint64_t written;       /* bytes moved by put or get, under lock */
 };
 
 /* An object's name inside its fan-out folder: the hex past the first two digits. */
@@ -402,39 +399,6 @@ static const struct cairn_error *local_publish(struct local_run *run, const char
 	return NULL;
 }
 
-/*
- * Tests only: CAIRN_TEST_PUT_KILL_AFTER=N (uploads) and
- * CAIRN_TEST_GET_KILL_AFTER=N (downloads) die by SIGKILL once N bytes were
- * moved, as a killed or crashed push or fetch would (scenario C05);
- * "N:int" sends SIGINT once instead, as Ctrl-C would.
- */
-static void local_test_kill_init(struct local_run *run, const char *var)
-{
-	const char *v = getenv(var);
-	char *end;
-
-	if (v == NULL)
-		return;
-	run->kill_after = strtoull(v, &end, 10);
-	run->kill_sig = strcmp(end, ":int") == 0 ? SIGINT : SIGKILL;
-}
-
-static void local_test_kill(struct local_run *run, uint64_t n)
-{
-	bool die;
-
-	if (run->kill_after == 0)
-		return;
-	pthread_mutex_lock(&run->lock);
-	run->written += n;
-	die = run->written >= run->kill_after;
-	if (die)
-		run->kill_after = 0; /* once */
-	pthread_mutex_unlock(&run->lock);
-	if (die)
-		raise(run->kill_sig);
-}
-
 /* Copy one cache object to a temp file, hashing it; the fd stays open for the sync. */
 static const struct cairn_error *local_copy(struct local_run *run, int thread, int src, int dst,
 					    const struct oid *id, uint64_t *size)
@@ -464,7 +428,7 @@ static const struct cairn_error *local_copy(struct local_run *run, int thread, i
 		}
 		*size += (uint64_t)n;
 		local_progress(run, (uint64_t)n, 0);
-		local_test_kill(run, (uint64_t)n);
+		fault_point("remote-put"); /* tests: a push killed part-way (C05) */
 		if ((e = local_cancelled(run)) != NULL)
 			break;
 	}
@@ -633,7 +597,6 @@ static const struct cairn_error *local_put(struct remote *r, struct cache *c,
 	}
 	e = local_open_dirs(&run, true, &empty);
 	if (e == NULL) {
-		local_test_kill_init(&run, "CAIRN_TEST_PUT_KILL_AFTER");
 		local_sweep_tmp(&run);
 		e = local_batch(&run, n, local_put_one);
 		/* what was copied completely is published even when another item failed */
@@ -706,7 +669,7 @@ static const struct cairn_error *local_get_one(void *arg, size_t i, int thread)
 		if ((e = cache_writer_write(w, chunk, (size_t)n)) != NULL)
 			break;
 		local_progress(run, (uint64_t)n, 0);
-		local_test_kill(run, (uint64_t)n);
+		fault_point("remote-get"); /* tests: a fetch killed part-way */
 		if ((e = local_cancelled(run)) != NULL)
 			break;
 	}
@@ -740,7 +703,6 @@ static const struct cairn_error *local_get(struct remote *r, struct cache *c,
 	size_t i;
 
 	local_run_init(&run, r, c, items, b);
-	local_test_kill_init(&run, "CAIRN_TEST_GET_KILL_AFTER");
 	e = local_open_dirs(&run, false, &empty);
 	if (e == NULL && empty)
 		for (i = 0; i < n; i++)

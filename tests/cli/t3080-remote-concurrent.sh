@@ -4,8 +4,8 @@
 # two pushes of one clone at once (push takes no lock); a fetch killed with
 # SIGKILL or interrupted with SIGINT part-way, then run again (exit 130 for
 # SIGINT, nothing half-written in the cache, the rerun completes); a push
-# interrupted with SIGINT (no temp file left on the remote). The byte
-# counts come from CAIRN_TEST_GET_KILL_AFTER and CAIRN_TEST_PUT_KILL_AFTER.
+# interrupted with SIGINT (no temp file left on the remote). The points
+# come from CAIRN_TEST_FAULT=remote-get:N and remote-put:N (the N-th MiB).
 . "$CAIRN_SRCDIR/tests/cli/lib.sh"
 
 STORE=$TRASH/store
@@ -42,7 +42,7 @@ expect_success 'two pushes of one clone at once both succeed' '
 
 expect_success 'a fetch killed with SIGKILL part-way: the rerun completes' '
 	git clone -q a k && cd k
-	rc=0 && CAIRN_TEST_GET_KILL_AFTER=12000000 cairn fetch -j 1 >out 2>&1 || rc=$?
+	rc=0 && CAIRN_TEST_FAULT=remote-get:12 cairn fetch -j 1 >out 2>&1 || rc=$?
 	test $rc = 137 && objects_ok .cairn/cache &&
 	cairn fetch >out && grep_q "^fetched" out && cairn pull >out && cmp ../a/big big &&
 	diff -r ../a/many many && cairn status >out && grep_q "^up to date" out
@@ -50,7 +50,7 @@ expect_success 'a fetch killed with SIGKILL part-way: the rerun completes' '
 
 expect_success 'a fetch interrupted with SIGINT: exit 130, no temp file, the rerun completes' '
 	git clone -q a i && cd i
-	rc=0 && CAIRN_TEST_GET_KILL_AFTER=12000000:int cairn fetch -j 1 >out 2>err || rc=$?
+	rc=0 && CAIRN_TEST_FAULT=remote-get:12:int cairn fetch -j 1 >out 2>err || rc=$?
 	test $rc = 130 && grep_q "^cairn: error: interrupted$" err &&
 	test -z "$(ls .cairn/cache/tmp)" && objects_ok .cairn/cache &&
 	cairn pull >out && cmp ../a/big big && diff -r ../a/many many
@@ -58,13 +58,13 @@ expect_success 'a fetch interrupted with SIGINT: exit 130, no temp file, the rer
 
 expect_success 'a pull interrupted with SIGINT leaves the workspace as it was' '
 	git clone -q a p && cd p && echo keep >many && mkdir -p x
-	rc=0 && CAIRN_TEST_GET_KILL_AFTER=12000000:int cairn pull -j 1 >out 2>err || rc=$?
+	rc=0 && CAIRN_TEST_FAULT=remote-get:12:int cairn pull -j 1 >out 2>err || rc=$?
 	test $rc = 130 && echo keep >want && cmp want many && path_is_missing big
 '
 
 expect_success 'a push interrupted with SIGINT leaves no temp file on the remote; the rerun completes' '
 	cd a && head -c 24000000 /dev/urandom >big2 && cairn -q add big2
-	rc=0 && CAIRN_TEST_PUT_KILL_AFTER=12000000:int cairn push -j 1 >out 2>err || rc=$?
+	rc=0 && CAIRN_TEST_FAULT=remote-put:12:int cairn push -j 1 >out 2>err || rc=$?
 	test $rc = 130 && grep_q "^cairn: error: interrupted$" err &&
 	test -z "$(ls "$STORE/tmp")" && objects_ok "$STORE" &&
 	must_fail --code=1 cairn status -c >out && grep_q "^to push: big2" out &&
