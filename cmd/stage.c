@@ -66,7 +66,10 @@ static const struct cairn_error *stage_paths(struct stage_path **out, size_t *n,
 
 		p->path = xstrdup(vals[i]);
 		if ((e = stage_norm_path(&p->rel, &p->external, wdir, vals[i], c->repo->root)))
-			return err_wrap(e, "%s", what);
+			return allow_external ? err_hint(err_new(e->code, "%s %s", what, e->msg),
+							 "name an external dependency by its "
+							 "absolute path")
+					      : err_new(e->code, "%s %s", what, e->msg);
 		if (p->external && !allow_external)
 			return err_new(CAIRN_ERR_USAGE, "%s '%s' is outside the repository", what,
 				       vals[i]);

@@ -514,12 +514,48 @@ static const struct cairn_error *repro_preflight(struct repro_run *r)
 	return NULL;
 }
 
+static bool repro_same_entries(const struct lockfile_entry *a, size_t na,
+			       const struct lockfile_entry *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++) {
+		const struct lockfile_entry *o = repro_entry(b, nb, a[i].path);
+
+		if (o == NULL || !repro_entry_same(&a[i], o) || o->size != a[i].size)
+			return false;
+	}
+	return true;
+}
+
+/* Did this run use and make exactly what the record says? */
+static bool repro_same_run(const struct lockfile_stage *cur, const struct lockfile_stage *rec)
+{
+	size_t i;
+
+	if (cur->ncmd != rec->ncmd)
+		return false;
+	for (i = 0; i < cur->ncmd; i++)
+		if (strcmp(cur->cmd[i], rec->cmd[i]) != 0)
+			return false;
+	if ((cur->image == NULL) != (rec->image == NULL) ||
+	    (cur->image && strcmp(cur->image, rec->image) != 0))
+		return false;
+	return json_equal(cur->params, rec->params) &&
+	       repro_same_entries(cur->deps, cur->ndeps, rec->deps, rec->ndeps) &&
+	       repro_same_entries(cur->outs, cur->nouts, rec->outs, rec->nouts) &&
+	       repro_same_entries(cur->metrics, cur->nmetrics, rec->metrics, rec->nmetrics);
+}
+
 /* Record a finished run: outputs hashed into the cache, lock and run cache written. */
 static const struct cairn_error *repro_record(struct repro_run *r, const struct stage *s,
 					      struct lockfile_stage *cur, bool store_outs)
 {
 	const struct cairn_error *e;
 	struct work *w = r->c.w;
+	const struct lockfile_stage *rec;
 	size_t i;
 
 	if (store_outs) {
@@ -555,6 +591,9 @@ static const struct cairn_error *repro_record(struct repro_run *r, const struct 
 	for (i = 0; i < s->nouts; i++)
 		if ((e = stageout_ignore(w, s->outs[i].rel)) != NULL)
 			return e;
+	rec = lockfile_find(&r->c.lk, s->name);
+	if (rec && repro_same_run(cur, rec))
+		return runcache_save(w->cache, s, cur); /* same inputs, same outputs: keep the record */
 	if (r->c.has_head)
 		cur->commit = xstrdup(r->c.head);
 	cur->dirty = r->c.dirty;
@@ -663,12 +702,12 @@ static const struct cairn_error *repro_decide(struct repro_run *r, size_t i)
 		(void)upstream;
 		goto done;
 	}
-	if (!r->o->force && !r->o->no_run_cache &&
+	if (!r->o->force && !r->o->no_run_cache && !s->always_changed &&
 	    (e = runcache_lookup(&hit, r->c.w->cache, s, cur)) == NULL && hit) {
 		for (j = 0; j < cur->nouts && e == NULL; j++)
 			e = stageout_restore(r->c.w, &cur->outs[j], false);
 		for (j = 0; j < cur->nmetrics && e == NULL; j++)
-			e = stageout_restore(r->c.w, &cur->metrics[j], true);
+			e = stageout_restore(r->c.w, &cur->metrics[j], false);
 		if (e == NULL) {
 			free(text);
 			if ((e = repro_record(r, s, cur, false)) != NULL)

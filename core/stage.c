@@ -692,10 +692,15 @@ const struct cairn_error *stage_format(struct buf *out, const struct stage *s, i
 	if (ok && s->image)
 		ok = yjson_emit_str(&em, "image") && yjson_emit_str(&em, s->image);
 	if (ok && s->always_changed)
-		ok = yjson_emit_str(&em, "always_changed") && yjson_emit_str(&em, "true") &&
-		     true;
+		ok = yjson_emit_str(&em, "always_changed") &&
+		     stage_ev(&em, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL,
+								     (yaml_char_t *)"true", 4, 1, 1,
+								     YAML_PLAIN_SCALAR_STYLE));
 	if (ok && s->frozen)
-		ok = yjson_emit_str(&em, "frozen") && yjson_emit_str(&em, "true");
+		ok = yjson_emit_str(&em, "frozen") &&
+		     stage_ev(&em, &ev, yaml_scalar_event_initialize(&ev, NULL, NULL,
+								     (yaml_char_t *)"true", 4, 1, 1,
+								     YAML_PLAIN_SCALAR_STYLE));
 	ok = ok && stage_ev(&em, &ev, yaml_mapping_end_event_initialize(&ev)) &&
 	     stage_ev(&em, &ev, yaml_mapping_end_event_initialize(&ev)) && yjson_doc_end(&em);
 	if (!ok) {
