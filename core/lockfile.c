@@ -343,7 +343,7 @@ static const struct cairn_error *lockfile_stage(struct lockfile_stage *s,
 }
 
 /* A line that starts with a merge conflict marker. */
-static bool lockfile_has_conflict(const char *data, size_t len)
+bool lockfile_has_conflict(const char *data, size_t len)
 {
 	static const char *const marks[] = { "<<<<<<< ", ">>>>>>> ", "=======\n", "||||||| ", NULL };
 	size_t i = 0;

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -50,6 +51,7 @@ static void runner_child(const char *file, char *const argv[], const struct runn
 	size_t i;
 
 	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGTERM); /* cairn killed: its command stops too */
 	signal(SIGPIPE, SIG_DFL);
 	signal(SIGINT, SIG_DFL);
 	signal(SIGTERM, SIG_DFL);

@@ -18,6 +18,7 @@
 
 #include "core/dag.h"
 #include "core/fsutil.h"
+#include "core/lockfile.h"
 #include "core/params.h"
 #include "core/repo.h"
 #include "core/xmalloc.h"
@@ -503,6 +504,9 @@ const struct cairn_error *pipeline_parse(struct pipeline *p, const char *data, s
 
 	memset(p, 0, sizeof(*p));
 	p->exists = true;
+	if (lockfile_has_conflict(data, len))
+		return err_hint(err_new(CAIRN_ERR_FORMAT, "'%s' contains merge conflict markers", name),
+				"resolve the conflict in %s, then run 'cairn repro'", name);
 	if (!yaml_parser_initialize(&parser))
 		abort();
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
