@@ -211,8 +211,10 @@ static const struct cairn_error *cmd_stage(struct cmd_ctx *c)
 		sub = &stage_list_entry;
 	else
 		return err_new(CAIRN_ERR_USAGE, "unknown subcommand 'stage %s'", c->argv[0]);
-	if ((e = opt_parse(&vals, &sc.argc, &sc.argv, sub, &help)) != NULL)
+	if ((e = opt_parse(&vals, &sc.argc, &sc.argv, sub, &help)) != NULL) {
+		opt_values_release(&vals);
 		return e;
+	}
 	sc.opt = &vals;
 	sc.quiet |= vals.quiet;
 	if (help) {

@@ -128,7 +128,8 @@ static const struct cairn_error *out_walk(struct out_list *l, struct repo *r, in
 	}
 	if (nested)
 		goto done;
-	qsort(ptrs, np, sizeof(*ptrs), out_cmp_names);
+	if (np)
+		qsort(ptrs, np, sizeof(*ptrs), out_cmp_names);
 	for (i = 0; i < np && e == NULL; i++) {
 		struct stat st;
 		char *p;
@@ -139,10 +140,11 @@ static const struct cairn_error *out_walk(struct out_list *l, struct repo *r, in
 		e = out_push(l, r, p);
 		free(p);
 	}
-	qsort(names, nn, sizeof(*names), out_cmp_names);
+	if (nn)
+		qsort(names, nn, sizeof(*names), out_cmp_names);
 	for (i = 0; i < nn && e == NULL; i++) {
 		char *pname = xasprintf("%s%s", names[i], PTR_SUFFIX), *sub;
-		bool tracked = bsearch(&pname, ptrs, np, sizeof(*ptrs), out_cmp_names) != NULL;
+		bool tracked = np && bsearch(&pname, ptrs, np, sizeof(*ptrs), out_cmp_names) != NULL;
 		int sfd;
 
 		free(pname);
@@ -187,7 +189,7 @@ const struct cairn_error *out_collect_all(struct out_list *l, struct repo *r)
 {
 	const struct cairn_error *e = out_collect_under(l, r, "");
 
-	if (e == NULL)
+	if (e == NULL && l->n)
 		qsort(l->v, l->n, sizeof(*l->v), out_cmp);
 	return e;
 }
@@ -252,7 +254,7 @@ const struct cairn_error *out_collect_args(struct out_list *l, struct repo *r, c
 		free(ptr_rel);
 		free(rel);
 	}
-	if (e == NULL)
+	if (e == NULL && l->n)
 		qsort(l->v, l->n, sizeof(*l->v), out_cmp);
 	return e;
 }

@@ -235,7 +235,7 @@ const struct cairn_error *stageout_collect(struct out_list *l, struct repo *r, c
 	if (e == NULL && nrest)
 		e = out_collect_args(l, r, rest, nrest);
 done:
-	if (e == NULL)
+	if (e == NULL && l->n)
 		qsort(l->v, l->n, sizeof(*l->v), stageout_cmp);
 	free(rest);
 	out_list_release(&locked);
