@@ -25,12 +25,13 @@
 
 extern const struct cmd_entry cmd_add_entry, cmd_checkout_entry, cmd_commit_entry,
 	cmd_help_entry, cmd_init_entry, cmd_status_entry, cmd_version_entry;
-extern const struct cmd_entry cmd_dag_entry, cmd_repro_entry, cmd_stage_entry;
+extern const struct cmd_entry cmd_dag_entry, cmd_metrics_entry, cmd_params_entry, cmd_repro_entry,
+	cmd_stage_entry;
 
 const struct cmd_entry *const cmd_entries[] = {
 	&cmd_add_entry, &cmd_checkout_entry, &cmd_commit_entry, &cmd_dag_entry, &cmd_help_entry,
-	&cmd_init_entry, &cmd_repro_entry, &cmd_stage_entry, &cmd_status_entry,
-	&cmd_version_entry, NULL,
+	&cmd_init_entry, &cmd_metrics_entry, &cmd_params_entry, &cmd_repro_entry,
+	&cmd_stage_entry, &cmd_status_entry, &cmd_version_entry, NULL,
 };
 
 static int main_exit_code(const struct cairn_error *e)
@@ -77,14 +78,14 @@ static void main_on_lock_wait(pid_t holder, void *arg)
 		fprintf(stderr, "cairn: waiting for the lock held by pid %ld\n", (long)holder);
 }
 
-static const struct cairn_error *main_run(struct cmd_ctx *c, const struct cmd_entry *ce)
+const struct cairn_error *cmd_run(struct cmd_ctx *c, const struct cmd_entry *ce)
 {
 	const struct cairn_error *e;
 	struct lock *lk = NULL;
 	int64_t timeout;
 	char *path;
 
-	if (ce->flags & (CMD_NEEDS_REPO | CMD_NEEDS_INIT)) {
+	if ((ce->flags & (CMD_NEEDS_REPO | CMD_NEEDS_INIT)) && c->repo == NULL) {
 		if ((e = repo_open(&c->repo)) != NULL)
 			return e;
 		if ((ce->flags & CMD_NEEDS_INIT) && (e = repo_require_init(c->repo)) != NULL)
@@ -185,7 +186,7 @@ int main(int argc, char **argv)
 		return main_fail(e, ce);
 	}
 	cmd_signals_init();
-	e = main_run(&c, ce);
+	e = cmd_run(&c, ce);
 	code = e ? main_fail(e, ce) : c.exit_code;
 	repo_close(c.repo);
 	opt_values_release(&vals);

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cmd/opt.h"
 #include "core/buf.h"
 #include "core/params.h"
 #include "core/repo.h"
@@ -33,6 +32,9 @@ static const struct opt_spec stage_add_opts[] = {
 
 enum { SA_NAME, SA_DEPS, SA_OUTS, SA_METRICS, SA_PARAMS, SA_WDIR, SA_IMAGE, SA_ALWAYS, SA_FORCE };
 
+static const struct cairn_error *stage_add(struct cmd_ctx *c);
+static const struct cairn_error *stage_list(struct cmd_ctx *c);
+
 static const struct cmd_entry stage_add_entry = {
 	.name = "stage add",
 	.args = "CMD...",
@@ -40,6 +42,8 @@ static const struct cmd_entry stage_add_entry = {
 	.opts = stage_add_opts,
 	.min_args = 1,
 	.max_args = -1,
+	.flags = CMD_NEEDS_INIT | CMD_WRITES,
+	.run = stage_add,
 };
 
 static const struct cmd_entry stage_list_entry = {
@@ -49,6 +53,8 @@ static const struct cmd_entry stage_list_entry = {
 	.opts = NULL,
 	.min_args = 0,
 	.max_args = 0,
+	.flags = CMD_NEEDS_INIT | CMD_WRITES,
+	.run = stage_list,
 };
 
 static const struct cairn_error *stage_paths(struct stage_path **out, size_t *n,
@@ -189,49 +195,10 @@ static const struct cairn_error *stage_list(struct cmd_ctx *c)
 
 static const struct cairn_error *cmd_stage(struct cmd_ctx *c)
 {
-	const struct cmd_entry *sub;
-	const struct cairn_error *e;
-	struct opt_values vals;
-	struct cmd_ctx sc = *c;
-	struct buf b = BUF_INIT;
-	bool help;
+	static const struct cmd_entry *const subs[] = { &stage_add_entry, &stage_list_entry,
+							NULL };
 
-	if (c->argc == 0 || strcmp(c->argv[0], "-h") == 0 || strcmp(c->argv[0], "--help") == 0) {
-		buf_init(&b);
-		opt_help(&b, &stage_add_entry);
-		buf_adds(&b, "\n");
-		opt_help(&b, &stage_list_entry);
-		fputs(b.s, c->argc ? stdout : stderr);
-		buf_release(&b);
-		return c->argc ? NULL : err_new(CAIRN_ERR_USAGE, "a subcommand is needed: add, list");
-	}
-	if (strcmp(c->argv[0], "add") == 0)
-		sub = &stage_add_entry;
-	else if (strcmp(c->argv[0], "list") == 0)
-		sub = &stage_list_entry;
-	else
-		return err_new(CAIRN_ERR_USAGE, "unknown subcommand 'stage %s'", c->argv[0]);
-	if ((e = opt_parse(&vals, &sc.argc, &sc.argv, sub, &help)) != NULL) {
-		opt_values_release(&vals);
-		return e;
-	}
-	sc.opt = &vals;
-	sc.quiet |= vals.quiet;
-	if (help) {
-		buf_init(&b);
-		opt_help(&b, sub);
-		fputs(b.s, stdout);
-		buf_release(&b);
-	} else if (sc.argc < sub->min_args || (sub->max_args >= 0 && sc.argc > sub->max_args)) {
-		e = err_new(CAIRN_ERR_USAGE, "%s: too %s arguments", sub->name,
-			    sc.argc < sub->min_args ? "few" : "many");
-	} else if (sub == &stage_add_entry) {
-		e = stage_add(&sc);
-	} else {
-		e = stage_list(&sc);
-	}
-	opt_values_release(&vals);
-	return e;
+	return cmd_subcommand(c, subs);
 }
 
 const struct cmd_entry cmd_stage_entry = {
@@ -241,6 +208,6 @@ const struct cmd_entry cmd_stage_entry = {
 	.opts = NULL,
 	.min_args = 0,
 	.max_args = -1,
-	.flags = CMD_NEEDS_INIT | CMD_WRITES | CMD_NO_OPTS,
+	.flags = CMD_NO_OPTS,
 	.run = cmd_stage,
 };
