@@ -26,12 +26,12 @@
 extern const struct cmd_entry cmd_add_entry, cmd_checkout_entry, cmd_commit_entry,
 	cmd_help_entry, cmd_init_entry, cmd_status_entry, cmd_version_entry;
 extern const struct cmd_entry cmd_dag_entry, cmd_exp_entry, cmd_metrics_entry, cmd_params_entry, cmd_repro_entry,
-	cmd_stage_entry;
+	cmd_reproduce_entry, cmd_stage_entry;
 
 const struct cmd_entry *const cmd_entries[] = {
 	&cmd_add_entry, &cmd_checkout_entry, &cmd_commit_entry, &cmd_dag_entry, &cmd_exp_entry,
 	&cmd_help_entry, &cmd_init_entry, &cmd_metrics_entry, &cmd_params_entry, &cmd_repro_entry,
-	&cmd_stage_entry, &cmd_status_entry, &cmd_version_entry, NULL,
+	&cmd_reproduce_entry, &cmd_stage_entry, &cmd_status_entry, &cmd_version_entry, NULL,
 };
 
 static int main_exit_code(const struct cairn_error *e)
