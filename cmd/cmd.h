@@ -85,6 +85,8 @@ struct progress *progress_new(const struct cmd_ctx *c, const char *what);
 void progress_update(struct progress *p, uint64_t done, uint64_t total, uint64_t bytes,
 		     uint64_t bytes_total);
 void progress_done(struct progress *p);
+/* What the counts count ("files" by default); unit must outlive p. */
+void progress_set_unit(struct progress *p, const char *unit);
 void cmd_digest_progress(uint64_t files, uint64_t files_total, uint64_t bytes,
 			 uint64_t bytes_total, void *arg);
 

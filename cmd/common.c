@@ -89,6 +89,7 @@ void cmd_warn(const char *fmt, ...)
 
 struct progress {
 	const char *what;
+	const char *unit; /* "files" unless progress_set_unit */
 	int64_t last_ns;
 	int64_t start_ns;
 	bool drawn;
@@ -105,6 +106,7 @@ struct progress *progress_new(const struct cmd_ctx *c, const char *what)
 		return NULL;
 	p = xcalloc(1, sizeof(*p));
 	p->what = what;
+	p->unit = "files";
 	p->start_ns = fs_now_ns();
 	p->width = 80;
 	if (cols && atoi(cols) > 20)
@@ -121,8 +123,8 @@ static void progress_draw(struct progress *p, uint64_t done, uint64_t total, uin
 	double secs = (double)(fs_now_ns() - p->start_ns) / 1e9;
 	int n;
 
-	n = snprintf(line, sizeof(line), "%s: %llu/%llu files", p->what, (unsigned long long)done,
-		     (unsigned long long)total);
+	n = snprintf(line, sizeof(line), "%s: %llu/%llu %s", p->what, (unsigned long long)done,
+		     (unsigned long long)total, p->unit);
 	if (bytes_total && n > 0 && (size_t)n < sizeof(line))
 		n += snprintf(line + n, sizeof(line) - (size_t)n, ", %s/%s, %s/s", cmd_size(bytes),
 			      cmd_size(bytes_total), cmd_size(secs > 0 ? (uint64_t)(bytes / secs) : 0));
@@ -147,6 +149,12 @@ void progress_update(struct progress *p, uint64_t done, uint64_t total, uint64_t
 		return; /* quick jobs draw nothing */
 	p->last_ns = now;
 	progress_draw(p, done, total, bytes, bytes_total);
+}
+
+void progress_set_unit(struct progress *p, const char *unit)
+{
+	if (p)
+		p->unit = unit;
 }
 
 void progress_done(struct progress *p)

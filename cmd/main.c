@@ -24,13 +24,15 @@
 #include "core/tempfile.h"
 
 extern const struct cmd_entry cmd_add_entry, cmd_checkout_entry, cmd_commit_entry,
-	cmd_help_entry, cmd_init_entry, cmd_status_entry, cmd_version_entry;
-extern const struct cmd_entry cmd_dag_entry, cmd_exp_entry, cmd_metrics_entry, cmd_params_entry, cmd_repro_entry,
-	cmd_reproduce_entry, cmd_stage_entry;
+	cmd_config_entry, cmd_fetch_entry, cmd_help_entry, cmd_init_entry, cmd_pull_entry,
+	cmd_push_entry, cmd_remote_entry, cmd_status_entry, cmd_version_entry;
+extern const struct cmd_entry cmd_dag_entry, cmd_exp_entry, cmd_metrics_entry, cmd_params_entry,
+	cmd_repro_entry, cmd_reproduce_entry, cmd_stage_entry;
 
 const struct cmd_entry *const cmd_entries[] = {
-	&cmd_add_entry, &cmd_checkout_entry, &cmd_commit_entry, &cmd_dag_entry, &cmd_exp_entry,
-	&cmd_help_entry, &cmd_init_entry, &cmd_metrics_entry, &cmd_params_entry, &cmd_repro_entry,
+	&cmd_add_entry, &cmd_checkout_entry, &cmd_commit_entry, &cmd_config_entry, &cmd_dag_entry,
+	&cmd_exp_entry, &cmd_fetch_entry, &cmd_help_entry, &cmd_init_entry, &cmd_metrics_entry,
+	&cmd_params_entry, &cmd_pull_entry, &cmd_push_entry, &cmd_remote_entry, &cmd_repro_entry,
 	&cmd_reproduce_entry, &cmd_stage_entry, &cmd_status_entry, &cmd_version_entry, NULL,
 };
 

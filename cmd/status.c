@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "cmd/xfer.h"
 #include "core/out.h"
 #include "core/ptr.h"
 #include "core/repro.h"
@@ -22,10 +23,13 @@
 static const struct opt_spec status_opts[] = {
 	{ 'q', "quiet", NULL, "print nothing; exit 1 when anything is not up to date" },
 	{ 0, "json", NULL, "print JSON" },
+	{ 'c', "cloud", NULL, "compare with a remote: what to push, to pull, missing" },
+	{ 'r', "remote", "NAME", "with --cloud: the remote (default: core.remote)" },
+	{ 'j', "jobs", "N", "with --cloud: requests at a time" },
 	{ 0, NULL, NULL, NULL },
 };
 
-enum { STATUS_QUIET, STATUS_JSON };
+enum { STATUS_QUIET, STATUS_JSON, STATUS_CLOUD, STATUS_REMOTE, STATUS_JOBS };
 
 static void status_print(const struct out *o, const struct status_result *r)
 {
@@ -119,6 +123,15 @@ static const struct cairn_error *cmd_status(struct cmd_ctx *c)
 	size_t i, dirty = 0;
 	struct work w;
 
+	if (opt_given(c, STATUS_CLOUD)) {
+		json_decref(jouts);
+		return cmd_status_cloud(c, opt_str(c, STATUS_REMOTE), opt_str(c, STATUS_JOBS), json,
+					quiet);
+	}
+	if (opt_given(c, STATUS_REMOTE) || opt_given(c, STATUS_JOBS)) {
+		json_decref(jouts);
+		return err_new(CAIRN_ERR_USAGE, "--remote and --jobs go with --cloud");
+	}
 	if ((e = cmd_work_open(&w, c)) != NULL)
 		return e;
 	e = stageout_collect(&outs, c->repo, c->argv, c->argc);

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/buf.h"
+#include "core/config.h"
 #include "core/fsutil.h"
 #include "core/lockfile.h"
 #include "core/repo.h"
@@ -104,7 +105,7 @@ const struct cairn_error *reproduce_run(struct reproduce_report *rep, struct rep
 	const struct cairn_error *e;
 	struct lockfile want, got;
 	struct buf text = BUF_INIT;
-	char *wt = NULL, *lock = NULL;
+	char *wt = NULL, *lock = NULL, *remote = NULL;
 	bool ok;
 
 	memset(rep, 0, sizeof(*rep));
@@ -121,8 +122,14 @@ const struct cairn_error *reproduce_run(struct reproduce_report *rep, struct rep
 	}
 	if ((e = wtree_add(&wt, r, rep->commit, "reproduce")) != NULL)
 		goto done;
-	/* the tracked data; an object missing here stops the stage that needs it */
-	if ((e = reproduce_cairn(&ok, o, wt, "-q", "checkout", NULL)) != NULL)
+	/*
+	 * The tracked data: pulled when a default remote is configured (objects
+	 * the cache lacks are fetched), else checked out from the cache. An
+	 * object missing here stops the stage that needs it.
+	 */
+	if ((e = config_get_str(&remote, r->cfg, "core.remote")) != NULL)
+		goto done;
+	if ((e = reproduce_cairn(&ok, o, wt, "-q", remote ? "pull" : "checkout", NULL)) != NULL)
 		goto done;
 	if ((e = reproduce_cairn(&ok, o, wt, "repro", "--force", "--no-run-cache")) != NULL)
 		goto done;
@@ -144,6 +151,7 @@ done:
 	}
 	free(wt);
 	free(lock);
+	free(remote);
 	buf_release(&text);
 	lockfile_release(&want);
 	lockfile_release(&got);
