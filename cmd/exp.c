@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "core/exp.h"
+#include "core/expsync.h"
 #include "core/xmalloc.h"
 #include "core/yjson.h"
 
@@ -208,6 +209,46 @@ static const struct cairn_error *exp_cmd_remove(struct cmd_ctx *c)
 	return e;
 }
 
+static const struct opt_spec exp_sync_opts[] = {
+	{ 'j', "jobs", "N", "transfer N objects at once" },
+	{ 0, NULL, NULL, NULL },
+};
+
+static const struct cairn_error *exp_cmd_sync(struct cmd_ctx *c, bool push)
+{
+	const struct cairn_error *e;
+	struct expsync_result res;
+	struct xfer_opts o = { 0 };
+
+	o.jobs = opt_given(c, 0) ? atoi(opt_str(c, 0)) : 0;
+	o.cancel = cmd_cancelled;
+	e = push ? expsync_push(&res, c->repo, c->argv[0], c->argv + 1, (size_t)c->argc - 1, &o)
+		 : expsync_pull(&res, c->repo, c->argv[0], c->argv + 1, (size_t)c->argc - 1, &o);
+	if (e == NULL && !c->quiet) {
+		printf("%s %zu experiment%s %s '%s'\n", push ? "pushed" : "pulled", res.refs,
+		       res.refs == 1 ? "" : "s", push ? "to" : "from", c->argv[0]);
+		if (res.data)
+			printf("%s %llu object%s (%s)\n", push ? "sent" : "received",
+			       (unsigned long long)res.xfer.transferred,
+			       res.xfer.transferred == 1 ? "" : "s", cmd_size(res.xfer.bytes));
+	}
+	if (e == NULL && !res.data)
+		cmd_warn("no default cairn remote (core.remote): only the experiments' refs moved, "
+			 "not their data");
+	expsync_result_release(&res);
+	return e;
+}
+
+static const struct cairn_error *exp_cmd_push(struct cmd_ctx *c)
+{
+	return exp_cmd_sync(c, true);
+}
+
+static const struct cairn_error *exp_cmd_pull(struct cmd_ctx *c)
+{
+	return exp_cmd_sync(c, false);
+}
+
 static const struct cmd_entry exp_run_entry = {
 	.name = "exp run", .args = "", .summary = "run experiments in temporary worktrees",
 	.opts = exp_run_opts, .min_args = 0, .max_args = 0,
@@ -234,11 +275,24 @@ static const struct cmd_entry exp_remove_entry = {
 	.flags = CMD_NEEDS_INIT, .run = exp_cmd_remove,
 };
 
+static const struct cmd_entry exp_push_entry = {
+	.name = "exp push", .args = "GITREMOTE [NAME...]",
+	.summary = "send experiments (refs and data) to a Git remote and the cairn remote",
+	.opts = exp_sync_opts, .min_args = 1, .max_args = -1,
+	.flags = CMD_NEEDS_INIT, .run = exp_cmd_push,
+};
+static const struct cmd_entry exp_pull_entry = {
+	.name = "exp pull", .args = "GITREMOTE [NAME...]",
+	.summary = "bring experiments (refs and data) from a Git remote and the cairn remote",
+	.opts = exp_sync_opts, .min_args = 1, .max_args = -1,
+	.flags = CMD_NEEDS_INIT | CMD_WRITES, .run = exp_cmd_pull,
+};
+
 static const struct cairn_error *cmd_exp(struct cmd_ctx *c)
 {
 	static const struct cmd_entry *const subs[] = {
 		&exp_run_entry, &exp_show_entry, &exp_apply_entry, &exp_branch_entry,
-		&exp_remove_entry, NULL,
+		&exp_remove_entry, &exp_push_entry, &exp_pull_entry, NULL,
 	};
 
 	return cmd_subcommand(c, subs);
@@ -246,8 +300,8 @@ static const struct cairn_error *cmd_exp(struct cmd_ctx *c)
 
 const struct cmd_entry cmd_exp_entry = {
 	.name = "exp",
-	.args = "run|show|apply|branch|remove [ARGS]",
-	.summary = "run experiments and compare, apply, branch or remove them",
+	.args = "run|show|apply|branch|remove|push|pull [ARGS]",
+	.summary = "run experiments; compare, apply, branch, remove, push or pull them",
 	.opts = NULL,
 	.min_args = 0,
 	.max_args = -1,
