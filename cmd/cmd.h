@@ -85,10 +85,22 @@ struct progress *progress_new(const struct cmd_ctx *c, const char *what);
 void progress_update(struct progress *p, uint64_t done, uint64_t total, uint64_t bytes,
 		     uint64_t bytes_total);
 void progress_done(struct progress *p);
-/* What the counts count ("files" by default); unit must outlive p. */
-void progress_set_unit(struct progress *p, const char *unit);
+/* What is counted ("files" unless set; a static string). */
+void progress_unit(struct progress *p, const char *unit);
+/* Erase a drawn line before other output; the next update draws it again. */
+void progress_clear(struct progress *p);
 void cmd_digest_progress(uint64_t files, uint64_t files_total, uint64_t bytes,
 			 uint64_t bytes_total, void *arg);
+
+/* Take the repository write lock, waiting up to core.lockTimeout seconds. */
+struct lock;
+const struct cairn_error *cmd_lock(struct lock **out, struct cmd_ctx *c);
+
+/* Parse a -j/--jobs value: a positive number (USAGE otherwise). */
+const struct cairn_error *cmd_jobs(int *out, const char *text);
+
+/* The hint line after a change of pointer files: "git add -A -- 'a' 'b'". */
+void cmd_hint_git_add(const char *const *paths, size_t n);
 
 /*
  * Run the subcommand named by argv[0] from subs (NULL-terminated; each

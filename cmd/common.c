@@ -17,7 +17,10 @@
 
 #include "cmd/opt.h"
 #include "core/buf.h"
+#include "core/config.h"
 #include "core/fsutil.h"
+#include "core/lock.h"
+#include "core/repo.h"
 #include "core/tempfile.h"
 #include "core/work.h"
 #include "core/xmalloc.h"
@@ -75,6 +78,17 @@ const char *cmd_size(uint64_t bytes)
 	return s;
 }
 
+void cmd_hint_git_add(const char *const *paths, size_t n)
+{
+	size_t i;
+
+	fflush(stdout);
+	fputs("cairn: hint: record the change in git: git add -A --", stderr);
+	for (i = 0; i < n && i < 6; i++)
+		fprintf(stderr, " '%s'", paths[i]);
+	fputs(i < n ? " ...\n" : "\n", stderr);
+}
+
 void cmd_warn(const char *fmt, ...)
 {
 	va_list ap;
@@ -89,7 +103,7 @@ void cmd_warn(const char *fmt, ...)
 
 struct progress {
 	const char *what;
-	const char *unit; /* "files" unless progress_set_unit */
+	const char *unit; /* "files" */
 	int64_t last_ns;
 	int64_t start_ns;
 	bool drawn;
@@ -151,10 +165,20 @@ void progress_update(struct progress *p, uint64_t done, uint64_t total, uint64_t
 	progress_draw(p, done, total, bytes, bytes_total);
 }
 
-void progress_set_unit(struct progress *p, const char *unit)
+void progress_unit(struct progress *p, const char *unit)
 {
 	if (p)
 		p->unit = unit;
+}
+
+void progress_clear(struct progress *p)
+{
+	if (p == NULL || !p->drawn)
+		return;
+	fprintf(stderr, "\r%-*s\r", p->width - 1, "");
+	fflush(stderr);
+	p->drawn = false;
+	p->last_ns = 0;
 }
 
 void progress_done(struct progress *p)
@@ -250,4 +274,48 @@ void cmd_table(char **cells, size_t ncols, size_t nrows)
 		printf("\n");
 	}
 	free(w);
+}
+
+static void cmd_on_lock_wait(pid_t holder, void *arg)
+{
+	const struct cmd_ctx *c = arg;
+
+	if (c->quiet)
+		return;
+	if (holder > 0)
+		fprintf(stderr, "cairn: waiting for the lock held by pid %ld\n", (long)holder);
+	else
+		fprintf(stderr, "cairn: waiting for the lock held by another cairn process\n");
+}
+
+const struct cairn_error *cmd_lock(struct lock **out, struct cmd_ctx *c)
+{
+	const struct cairn_error *e;
+	int64_t timeout;
+	char *path;
+
+	*out = NULL;
+	if ((e = config_get_int(&timeout, c->repo->cfg, "core.lockTimeout", 5)) != NULL)
+		return e;
+	if (timeout < 0)
+		timeout = 0;
+	if (timeout > 24 * 3600)
+		timeout = 24 * 3600;
+	if ((e = fs_mkdirs(c->repo->tmp_dir, 0777)) != NULL)
+		return e;
+	path = fs_join(c->repo->tmp_dir, "lock");
+	e = lock_acquire(out, path, (int)(timeout * 1000), cmd_on_lock_wait, cmd_cancelled, c);
+	free(path);
+	return e;
+}
+
+const struct cairn_error *cmd_jobs(int *out, const char *text)
+{
+	char *end;
+	long v = strtol(text, &end, 10);
+
+	if (end == text || *end != '\0' || v < 1 || v > 1024)
+		return err_new(CAIRN_ERR_USAGE, "--jobs needs a number from 1 to 1024, not '%s'", text);
+	*out = (int)v;
+	return NULL;
 }

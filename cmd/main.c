@@ -17,23 +17,25 @@
 #include "cmd/cmd.h"
 #include "cmd/opt.h"
 #include "core/buf.h"
-#include "core/config.h"
-#include "core/fsutil.h"
+#include "core/fault.h"
 #include "core/lock.h"
 #include "core/repo.h"
 #include "core/tempfile.h"
 
 extern const struct cmd_entry cmd_add_entry, cmd_checkout_entry, cmd_commit_entry,
-	cmd_config_entry, cmd_fetch_entry, cmd_help_entry, cmd_init_entry, cmd_pull_entry,
-	cmd_push_entry, cmd_remote_entry, cmd_status_entry, cmd_version_entry;
+	cmd_config_entry, cmd_fetch_entry, cmd_fsck_entry, cmd_gc_entry, cmd_help_entry,
+	cmd_init_entry, cmd_move_entry, cmd_pull_entry, cmd_push_entry, cmd_remote_entry,
+	cmd_remove_entry, cmd_status_entry, cmd_unprotect_entry, cmd_version_entry;
 extern const struct cmd_entry cmd_dag_entry, cmd_exp_entry, cmd_metrics_entry, cmd_params_entry,
 	cmd_repro_entry, cmd_reproduce_entry, cmd_stage_entry;
 
 const struct cmd_entry *const cmd_entries[] = {
 	&cmd_add_entry, &cmd_checkout_entry, &cmd_commit_entry, &cmd_config_entry, &cmd_dag_entry,
-	&cmd_exp_entry, &cmd_fetch_entry, &cmd_help_entry, &cmd_init_entry, &cmd_metrics_entry,
-	&cmd_params_entry, &cmd_pull_entry, &cmd_push_entry, &cmd_remote_entry, &cmd_repro_entry,
-	&cmd_reproduce_entry, &cmd_stage_entry, &cmd_status_entry, &cmd_version_entry, NULL,
+	&cmd_exp_entry, &cmd_fetch_entry, &cmd_fsck_entry, &cmd_gc_entry, &cmd_help_entry,
+	&cmd_init_entry, &cmd_metrics_entry, &cmd_move_entry, &cmd_params_entry, &cmd_pull_entry,
+	&cmd_push_entry, &cmd_remote_entry, &cmd_remove_entry, &cmd_repro_entry,
+	&cmd_reproduce_entry, &cmd_stage_entry, &cmd_status_entry, &cmd_unprotect_entry,
+	&cmd_version_entry, NULL,
 };
 
 static int main_exit_code(const struct cairn_error *e)
@@ -72,20 +74,10 @@ static const struct cmd_entry *main_find(const char *name)
 	return NULL;
 }
 
-static void main_on_lock_wait(pid_t holder, void *arg)
-{
-	const struct cmd_ctx *c = arg;
-
-	if (!c->quiet)
-		fprintf(stderr, "cairn: waiting for the lock held by pid %ld\n", (long)holder);
-}
-
 const struct cairn_error *cmd_run(struct cmd_ctx *c, const struct cmd_entry *ce)
 {
 	const struct cairn_error *e;
 	struct lock *lk = NULL;
-	int64_t timeout;
-	char *path;
 
 	if ((ce->flags & (CMD_NEEDS_REPO | CMD_NEEDS_INIT)) && c->repo == NULL) {
 		if ((e = repo_open(&c->repo)) != NULL)
@@ -94,15 +86,9 @@ const struct cairn_error *cmd_run(struct cmd_ctx *c, const struct cmd_entry *ce)
 			return e;
 	}
 	if ((ce->flags & CMD_WRITES) && c->repo->initialised) {
-		if ((e = config_get_int(&timeout, c->repo->cfg, "core.lockTimeout", 5)) != NULL)
+		if ((e = cmd_lock(&lk, c)) != NULL)
 			return e;
-		if ((e = fs_mkdirs(c->repo->tmp_dir, 0777)) != NULL)
-			return e;
-		path = fs_join(c->repo->tmp_dir, "lock");
-		e = lock_acquire(&lk, path, (int)(timeout * 1000), main_on_lock_wait, c);
-		free(path);
-		if (e)
-			return e;
+		fault_point("lock-held");
 	}
 	e = ce->run(c);
 	lock_release(lk);

@@ -34,7 +34,7 @@ static void cmd_xfer_on_progress(const char *phase, uint64_t objects, uint64_t o
 		progress_done(x->prog);
 		x->phase = phase;
 		x->prog = progress_new(x->ctx, phase);
-		progress_set_unit(x->prog, "objects");
+		progress_unit(x->prog, "objects");
 	}
 	progress_update(x->prog, objects, objects_total, bytes, bytes_total);
 }

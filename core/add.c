@@ -20,6 +20,7 @@
 #include "core/buf.h"
 #include "core/cache.h"
 #include "core/digest.h"
+#include "core/fault.h"
 #include "core/fsutil.h"
 #include "core/ignore.h"
 #include "core/link.h"
@@ -117,6 +118,7 @@ const struct cairn_error *add_check(struct work *w, const char *rel)
 static const struct cairn_error *add_link_one(struct work *w, int dirfd, const char *name,
 					      const struct tree_entry *te)
 {
+	const struct cairn_error *e;
 	enum link_type used;
 	struct stat st;
 
@@ -125,7 +127,9 @@ static const struct cairn_error *add_link_one(struct work *w, int dirfd, const c
 	    st.st_mtim.tv_sec != te->st.st_mtim.tv_sec ||
 	    st.st_mtim.tv_nsec != te->st.st_mtim.tv_nsec || st.st_nlink > 1)
 		return NULL; /* changed since it was read, or already a link: leave it */
-	return link_put(&used, &w->link, dirfd, name, &te->id, te->size, te->exec);
+	e = link_put(&used, &w->link, dirfd, name, &te->id, te->size, te->exec);
+	/* no link type works here (another file system, an executable): the copy stays */
+	return err_is(e, CAIRN_ERR_FAILED) ? NULL : e;
 }
 
 static const struct cairn_error *add_link_tree(struct work *w, int dirfd, struct tree *t)
@@ -193,10 +197,8 @@ const struct cairn_error *add_path(struct add_result *res, struct work *w, const
 		so.strict = true;
 		if ((e = scan_dir(&t, r->rootfd, rel, &so)) != NULL)
 			goto done;
-		if ((e = digest_tree(&w->digest, t, rel)) != NULL)
-			goto done;
 		p = ptr_new(name, PTR_DIR);
-		if ((e = tree_seal(&p->id, &p->size, &p->nfiles, t, w->cache)) != NULL)
+		if ((e = digest_tree_id(&w->digest, t, rel, &p->id, &p->size, &p->nfiles)) != NULL)
 			goto done;
 	} else if (S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)) {
 		char target[4096];
@@ -244,15 +246,26 @@ const struct cairn_error *add_path(struct add_result *res, struct work *w, const
 	res->created = old == NULL;
 	res->changed = old == NULL || !add_ptr_same(old, p);
 	if (res->changed) {
+		fault_point("add-pointer");
 		if ((e = ptr_format(&text, p)) != NULL)
 			goto done;
 		if ((e = fs_atomic_write_at(dfd, ptrname, text.s, text.len, 0644)) != NULL)
 			goto done;
 	}
+	fault_point("add-ignore");
 	if ((e = ignore_add(r->rootfd, dir, name)) != NULL)
 		goto done;
-	if (add_wants_links(w))
-		e = t ? add_link_tree(w, dfd, t) : add_link_one(w, dfd, name, &fe);
+	if (add_wants_links(w) && t) {
+		/* the tree's entries live in the folder itself, not beside it */
+		int sub = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+		if (sub >= 0) {
+			e = add_link_tree(w, sub, t);
+			close(sub);
+		}
+	} else if (add_wants_links(w)) {
+		e = add_link_one(w, dfd, name, &fe);
+	}
 	if (e == NULL) {
 		res->type = p->type;
 		res->size = p->size;

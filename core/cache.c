@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/fault.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
 #include "core/tempfile.h"
@@ -29,6 +30,8 @@
 #define CACHE_WRITEBACK (8u << 20) /* start writeback every this many bytes */
 #define CACHE_PENDING_MAX 8192     /* flush automatically past this many */
 #define CACHE_CHUNK (1u << 20)
+/* an object reused by an add is touched when older than this, for gc's grace */
+#define CACHE_FRESH_NS (600LL * 1000000000LL)
 
 struct cache_pending {
 	char *tmp;     /* temp path, data not yet synced */
@@ -156,12 +159,22 @@ bool cache_has(const struct cache *c, const struct oid *id)
 bool cache_has_fresh(const struct cache *c, const struct oid *id)
 {
 	char rel[CAIRN_OID_HEXLEN + 2];
+	struct stat st;
+	int64_t mt;
 
 	cache_relname(rel, id);
-	if (utimensat(c->objfd, rel, NULL, 0) == 0)
-		return true;
-	/* read-only cache (shared, other owner): presence is what matters */
-	return errno != ENOENT && cache_has(c, id);
+	if (fstatat(c->objfd, rel, &st, 0) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	/*
+	 * Touch old objects so gc's grace period keeps them while the pointer
+	 * naming them is written. Not one that is hardlinked into a workspace:
+	 * that would change the user's file, and the workspace keeps the data.
+	 * A read-only (shared) cache may refuse: presence is what matters.
+	 */
+	mt = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	if (st.st_nlink == 1 && mt + CACHE_FRESH_NS < fs_now_ns())
+		(void)utimensat(c->objfd, rel, NULL, 0);
+	return true;
 }
 
 const struct cairn_error *cache_open_object(int *fd, uint64_t *size, const struct cache *c,
@@ -259,6 +272,7 @@ const struct cairn_error *cache_writer_write(struct cache_writer *w, const void 
 {
 	const struct cairn_error *e;
 
+	fault_point("cache-write");
 	hash_update(&w->h, data, n);
 	if ((e = fs_write_all(w->fd, data, n)) != NULL)
 		return err_wrap(e, "write to cache");
@@ -319,8 +333,10 @@ const struct cairn_error *cache_writer_finish(struct oid *id, struct cache_write
 {
 	const struct cairn_error *e = NULL;
 	struct cache *c = w->c;
+	bool flush;
 
 	hash_final(&w->h, id);
+	fault_point("cache-finish");
 	if (expect && !oid_equal(id, expect)) {
 		e = err_new(CAIRN_ERR_CORRUPT, "content hashes to %s, expected %s", oid_hex(id),
 			    oid_hex(expect));
@@ -342,6 +358,7 @@ const struct cairn_error *cache_writer_finish(struct oid *id, struct cache_write
 			cache_writer_free(w, true);
 			return e;
 		}
+		fault_point("cache-publish");
 		pthread_mutex_lock(&c->lock);
 		e = cache_publish(c, w->tmp, id);
 		pthread_mutex_unlock(&c->lock);
@@ -363,11 +380,12 @@ const struct cairn_error *cache_writer_finish(struct oid *id, struct cache_write
 	c->pending[c->npending].id = *id;
 	c->pending[c->npending].tmpid = w->tmpid;
 	c->npending++;
+	flush = c->npending >= CACHE_PENDING_MAX;
 	w->tmp = NULL;
 	pthread_mutex_unlock(&c->lock);
 	hash_release(&w->h);
 	free(w);
-	if (c->npending >= CACHE_PENDING_MAX)
+	if (flush)
 		return cache_flush(c);
 	return NULL;
 }
@@ -437,9 +455,12 @@ const struct cairn_error *cache_flush(struct cache *c)
 #else
 		sync();
 #endif
+		fault_point("cache-flush");
 		for (i = 0; i < c->npending; i++) {
-			if (e == NULL)
+			if (e == NULL) {
+				fault_point("cache-publish");
 				e = cache_publish(c, c->pending[i].tmp, &c->pending[i].id);
+			}
 			if (e != NULL)
 				unlink(c->pending[i].tmp);
 			tempfile_forget(c->pending[i].tmpid);
@@ -489,17 +510,60 @@ const struct cairn_error *cache_verify(const struct cache *c, const struct oid *
 	return NULL;
 }
 
+/* Move object rel into folder qdir under a name not used yet; the new path or NULL. */
+static char *cache_move_aside(const struct cache *c, const char *rel, const char *hex,
+			      const char *qdir, int *err)
+{
+	char *dst;
+	int n;
+
+	*err = 0;
+	if (fs_mkdirs(qdir, 0777) != NULL) {
+		*err = errno;
+		return NULL;
+	}
+	for (n = 0; n < 1000; n++) {
+		dst = n ? xasprintf("%s/%s.%d", qdir, hex, n) : xasprintf("%s/%s", qdir, hex);
+		if (renameat2(c->objfd, rel, AT_FDCWD, dst, RENAME_NOREPLACE) == 0)
+			return dst;
+		*err = errno;
+		if (*err == EINVAL && faccessat(AT_FDCWD, dst, F_OK, AT_SYMLINK_NOFOLLOW) < 0 &&
+		    renameat(c->objfd, rel, AT_FDCWD, dst) == 0)
+			return dst; /* no RENAME_NOREPLACE on this file system */
+		free(dst);
+		if (*err != EEXIST)
+			return NULL;
+	}
+	return NULL;
+}
+
+const struct cairn_error *cache_quarantine_object(char **dst, struct cache *c,
+						  const struct oid *id)
+{
+	char rel[CAIRN_OID_HEXLEN + 2], *fallback;
+	int err;
+
+	cache_relname(rel, id);
+	*dst = cache_move_aside(c, rel, oid_hex(id), c->qdir, &err);
+	if (*dst == NULL && err == EXDEV) {
+		/* the cache is on another file system: keep it beside the cache */
+		fallback = fs_join(c->dir, "quarantine");
+		*dst = cache_move_aside(c, rel, oid_hex(id), fallback, &err);
+		free(fallback);
+	}
+	if (*dst == NULL)
+		return err_sys(err, "move object %s to the quarantine", oid_hex(id));
+	return NULL;
+}
+
 const struct cairn_error *cache_quarantine(struct cache *c, const struct oid *id,
 					   const struct cairn_error *e)
 {
-	char rel[CAIRN_OID_HEXLEN + 2], *dst;
-	const char *qdir = c->qdir;
 	struct err_copy saved;
+	char *dst;
 
 	err_save(&saved, e);
-	cache_relname(rel, id);
-	dst = xasprintf("%s/%s", qdir, oid_hex(id));
-	if (fs_mkdirs(qdir, 0777) == NULL && renameat(c->objfd, rel, AT_FDCWD, dst) == 0)
+	if (cache_quarantine_object(&dst, c, id) == NULL)
 		e = err_new(saved.code, "%s; moved to '%s'", saved.msg, dst);
 	else
 		e = err_load(&saved);

@@ -59,6 +59,12 @@ const struct cairn_error *cache_insert_buf(struct oid *id, struct cache *c, cons
 const struct cairn_error *cache_flush(struct cache *c);
 
 /*
+ * Move an object into the quarantine folder under a name not used yet
+ * (never replacing anything there); *dst gets its new path (caller frees).
+ */
+const struct cairn_error *cache_quarantine_object(char **dst, struct cache *c,
+						  const struct oid *id);
+/*
  * Move a corrupt object out of the way into the quarantine folder (never
  * deleted) so a later fetch can bring a good copy. Returns e, with a note
  * of where the object went.

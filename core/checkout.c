@@ -20,6 +20,7 @@
 #include "core/buf.h"
 #include "core/cache.h"
 #include "core/digest.h"
+#include "core/fault.h"
 #include "core/fsutil.h"
 #include "core/link.h"
 #include "core/out.h"
@@ -117,6 +118,10 @@ static const struct cairn_error *checkout_put_file(struct checkout_run *run, int
 	struct stat st;
 	int64_t now;
 
+	/* Ctrl-C stops between files: every file placed so far is whole */
+	if (run->w->digest.cancel && (err = run->w->digest.cancel(run->w->digest.cancel_arg)) != NULL)
+		return err;
+	fault_point("checkout-file");
 	err = link_put(&used, &run->w->link, dirfd, name, &e->id, e->size, e->exec);
 	if (err)
 		return err_wrap(err, "'%s'", run->path.s);

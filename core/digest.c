@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/cache.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
@@ -22,6 +23,7 @@
 #include "core/xmalloc.h"
 
 #define DIGEST_CHUNK (1u << 20)
+#define DIGEST_PRELOAD_MIN 2000 /* files to look up: past this, load all rows at once */
 
 struct digest_job {
 	char *path;            /* relative to rootfd */
@@ -151,8 +153,8 @@ static const struct cairn_error *digest_collect(const char *path, struct tree_en
 	struct digest_ctx *d = r->d;
 	char *full;
 
-	if (te->cache_link)
-		return NULL; /* its id is its cache name */
+	if (te->cache_link || te->known)
+		return NULL; /* its id is its cache name, or was found already */
 	full = (char *)path;
 	if (state_lookup(d->state, full, &te->st, &te->id)) {
 		te->known = true;
@@ -244,4 +246,209 @@ const struct cairn_error *digest_file(struct digest_ctx *d, const char *rel,
 	if ((e = digest_collect(rel, te, &r)) != NULL)
 		return e;
 	return digest_run_jobs(&r);
+}
+
+/*
+ * Folder fingerprints. A folder's fingerprint hashes, per entry in name
+ * order, its name and type and: for a file its (device, inode, size,
+ * mtime_ns, ctime_ns, exec), for a symlink its target, for a file standing
+ * as a link into the cache its id, for a folder its manifest id, size and
+ * count. Equal fingerprints mean equal manifests as long as no file was
+ * racy when the row was recorded.
+ */
+static void digest_fp_u64(struct hash_ctx *h, uint64_t v)
+{
+	unsigned char b[8];
+	int i;
+
+	for (i = 0; i < 8; i++)
+		b[i] = (unsigned char)(v >> (8 * i));
+	hash_update(h, b, sizeof(b));
+}
+
+/* false when t holds something that cannot be fingerprinted (yet) */
+static bool digest_fingerprint(struct oid *fp, bool *racy, const struct tree *t)
+{
+	struct hash_ctx h;
+	size_t i;
+
+	*racy = false;
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].type == TREE_OTHER || (t->e[i].type == TREE_DIR && !t->e[i].known))
+			return false;
+	hash_init(&h);
+	for (i = 0; i < t->n; i++) {
+		const struct tree_entry *te = &t->e[i];
+		unsigned char type = (unsigned char)te->type;
+
+		hash_update(&h, te->name, strlen(te->name) + 1);
+		if (te->type == TREE_FILE && te->cache_link)
+			type = 'L';
+		hash_update(&h, &type, 1);
+		if (te->type == TREE_SYMLINK) {
+			hash_update(&h, te->target, strlen(te->target) + 1);
+		} else if (te->type == TREE_DIR || te->cache_link) {
+			hash_update(&h, te->id.b, CAIRN_OID_RAWLEN);
+			digest_fp_u64(&h, te->size);
+			digest_fp_u64(&h, te->nfiles);
+		} else {
+			digest_fp_u64(&h, (uint64_t)te->st.st_dev);
+			digest_fp_u64(&h, (uint64_t)te->st.st_ino);
+			digest_fp_u64(&h, (uint64_t)te->st.st_size);
+			digest_fp_u64(&h, (uint64_t)te->st.st_mtim.tv_sec * 1000000000u +
+						  (uint64_t)te->st.st_mtim.tv_nsec);
+			digest_fp_u64(&h, (uint64_t)te->st.st_ctim.tv_sec * 1000000000u +
+						  (uint64_t)te->st.st_ctim.tv_nsec);
+			digest_fp_u64(&h, te->exec);
+			if (state_racy(&te->st, te->statted_ns))
+				*racy = true;
+		}
+	}
+	hash_final(&h, fp);
+	hash_release(&h);
+	return true;
+}
+
+/* Bottom-up: give each unchanged folder its id from the state (dir_cached). */
+static void digest_resolve_dirs(struct digest_ctx *d, struct tree *t, struct buf *path)
+{
+	size_t i, base = path->len;
+
+	for (i = 0; i < t->n; i++) {
+		struct tree_entry *te = &t->e[i];
+		struct state_dir row;
+		struct oid fp;
+		bool racy;
+
+		if (te->type != TREE_DIR)
+			continue;
+		path->len = base;
+		path->s[base] = '\0';
+		buf_addch(path, '/');
+		buf_adds(path, te->name);
+		digest_resolve_dirs(d, te->sub, path);
+		if (digest_fingerprint(&fp, &racy, te->sub) &&
+		    state_dir_lookup(d->state, path->s, &fp, &row)) {
+			te->id = row.id;
+			te->size = row.size;
+			te->nfiles = row.nfiles;
+			te->known = te->dir_cached = true;
+		}
+	}
+	path->len = base;
+	path->s[base] = '\0';
+}
+
+/* Bottom-up again after sealing: record the folders that were computed. */
+static void digest_record_dirs(struct digest_ctx *d, struct tree *t, struct buf *path,
+			       const struct oid *id, uint64_t size, uint64_t nfiles)
+{
+	size_t i, base = path->len;
+	struct state_dir row;
+	bool racy;
+
+	for (i = 0; i < t->n; i++) {
+		struct tree_entry *te = &t->e[i];
+
+		if (te->type != TREE_DIR || te->dir_cached)
+			continue;
+		path->len = base;
+		path->s[base] = '\0';
+		buf_addch(path, '/');
+		buf_adds(path, te->name);
+		digest_record_dirs(d, te->sub, path, &te->id, te->size, te->nfiles);
+	}
+	path->len = base;
+	path->s[base] = '\0';
+	if (digest_fingerprint(&row.fp, &racy, t) && !racy) {
+		row.id = *id;
+		row.size = size;
+		row.nfiles = nfiles;
+		state_dir_record(d->state, path->s, &row);
+	}
+}
+
+/* Like tree_walk_files, without entering folders whose id came from the state. */
+static const struct cairn_error *digest_walk(struct tree *t, struct buf *path, tree_file_cb cb,
+					     void *arg)
+{
+	const struct cairn_error *e;
+	size_t i, base = path->len;
+
+	for (i = 0; i < t->n; i++) {
+		struct tree_entry *te = &t->e[i];
+
+		path->len = base;
+		path->s[base] = '\0';
+		buf_addch(path, '/');
+		buf_adds(path, te->name);
+		if (te->type == TREE_FILE)
+			e = cb(path->s, te, arg);
+		else if (te->type == TREE_DIR && !te->dir_cached && te->sub)
+			e = digest_walk(te->sub, path, cb, arg);
+		else
+			e = NULL;
+		if (e)
+			return e;
+	}
+	path->len = base;
+	path->s[base] = '\0';
+	return NULL;
+}
+
+static const struct cairn_error *digest_count(const char *path, struct tree_entry *te, void *arg)
+{
+	(void)path;
+	(void)te;
+	(*(size_t *)arg)++;
+	return NULL;
+}
+
+const struct cairn_error *digest_tree_id(struct digest_ctx *d, struct tree *t, const char *rel,
+					 struct oid *root, uint64_t *size, uint64_t *nfiles)
+{
+	const struct cairn_error *e = NULL;
+	struct digest_run r;
+	struct buf path = BUF_INIT;
+	char *prefix = xasprintf("%s/", rel);
+	size_t nlook = 0;
+
+	memset(&r, 0, sizeof(r));
+	r.d = d;
+	buf_init(&path);
+	buf_adds(&path, rel);
+	if (d->cache == NULL) {
+		/* only reading: unchanged folders need not be looked at file by file */
+		struct state_dir row;
+		struct oid fp;
+		bool racy;
+
+		state_preload_dirs(d->state, rel);
+		digest_resolve_dirs(d, t, &path);
+		if (digest_fingerprint(&fp, &racy, t) && state_dir_lookup(d->state, rel, &fp, &row)) {
+			*root = row.id;
+			*size = row.size;
+			*nfiles = row.nfiles;
+			goto done;
+		}
+	}
+	if ((e = digest_walk(t, &path, digest_count, &nlook)) != NULL)
+		goto done;
+	if (nlook >= DIGEST_PRELOAD_MIN)
+		state_preload(d->state, prefix);
+	if ((e = digest_walk(t, &path, digest_collect, &r)) != NULL) {
+		free(r.jobs);
+		goto done;
+	}
+	if ((e = digest_run_jobs(&r)) != NULL)
+		goto done;
+	if ((e = tree_seal(root, size, nfiles, t, d->cache)) != NULL)
+		goto done;
+	path.len = strlen(rel);
+	path.s[path.len] = '\0';
+	digest_record_dirs(d, t, &path, root, *size, *nfiles);
+done:
+	buf_release(&path);
+	free(prefix);
+	return e;
 }

@@ -34,6 +34,17 @@ struct digest_ctx {
 /* Give every file of t (the folder rel) its id; records new ids in the state. */
 const struct cairn_error *digest_tree(struct digest_ctx *d, struct tree *t, const char *rel);
 
+/*
+ * The manifest id of t (the folder rel), with its size and file count:
+ * digest_tree and tree_seal (storing the manifests when d->cache is set),
+ * plus the folder rows of the state database. Without a cache, a folder
+ * whose entries' stat data are unchanged keeps its recorded id and its
+ * files are not looked at one by one (their entries stay unknown; the
+ * folder's entry is marked dir_cached).
+ */
+const struct cairn_error *digest_tree_id(struct digest_ctx *d, struct tree *t, const char *rel,
+					 struct oid *root, uint64_t *size, uint64_t *nfiles);
+
 /* Same for one file; te->st must hold its lstat. */
 const struct cairn_error *digest_file(struct digest_ctx *d, const char *rel,
 				      struct tree_entry *te);

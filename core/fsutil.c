@@ -23,6 +23,10 @@
 #ifdef HAVE_LINUX_FS_H
 #include <linux/fs.h>
 #endif
+#ifdef HAVE_LINUX_OPENAT2_H
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#endif
 
 #include "core/xmalloc.h"
 
@@ -159,12 +163,38 @@ const struct cairn_error *fs_atomic_write(const char *path, const void *data, si
 	return e;
 }
 
+/* One openat2 call for the whole path, refusing any symlink; -1 when it cannot. */
+static int fs_open_resolved(int rootfd, const char *rel)
+{
+#if defined(HAVE_LINUX_OPENAT2_H) && defined(SYS_openat2)
+	struct open_how how;
+
+	if (*rel == '\0' || strstr(rel, "..") != NULL)
+		return -1;
+	memset(&how, 0, sizeof(how));
+	how.flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS;
+	return (int)syscall(SYS_openat2, rootfd, rel, &how, sizeof(how));
+#else
+	(void)rootfd;
+	(void)rel;
+	return -1;
+#endif
+}
+
 const struct cairn_error *fs_open_dir_beneath(int *out, int rootfd, const char *rel, bool create)
 {
-	char *copy = xstrdup(rel), *comp, *save = NULL;
-	int fd = dup(rootfd);
+	char *copy, *comp, *save = NULL;
+	int fd = fs_open_resolved(rootfd, rel);
 	const struct cairn_error *e = NULL;
 
+	if (fd >= 0) {
+		*out = fd;
+		return NULL;
+	}
+	/* component by component: creates what is missing and names what is wrong */
+	copy = xstrdup(rel);
+	fd = dup(rootfd);
 	if (fd < 0) {
 		free(copy);
 		return err_errno("dup");

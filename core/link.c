@@ -159,6 +159,27 @@ static const struct cairn_error *link_try(bool *skip, struct link_ctx *c, enum l
 	return NULL;
 }
 
+/* Is dirfd/name already a link of type t to the object (open as src)? */
+static bool link_in_place(enum link_type t, int dirfd, const char *name, int src,
+			  const char *objpath)
+{
+	struct stat a, b;
+	char target[4096];
+	ssize_t n;
+
+	if (t == LINK_HARDLINK)
+		return fstatat(dirfd, name, &a, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(a.st_mode) &&
+		       fstat(src, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+	if (t == LINK_SYMLINK) {
+		n = readlinkat(dirfd, name, target, sizeof(target) - 1);
+		if (n <= 0)
+			return false;
+		target[n] = '\0';
+		return strcmp(target, objpath) == 0;
+	}
+	return false;
+}
+
 const struct cairn_error *link_put(enum link_type *used, struct link_ctx *c, int dirfd,
 				   const char *name, const struct oid *id, uint64_t size,
 				   bool exec)
@@ -182,6 +203,11 @@ const struct cairn_error *link_put(enum link_type *used, struct link_ctx *c, int
 	for (i = 0; i < c->types->n; i++) {
 		bool skip;
 
+		if (!exec && link_in_place(c->types->v[i], dirfd, name, src, objpath)) {
+			e = NULL;
+			*used = c->types->v[i];
+			break;
+		}
 		link_tmpname(tmp);
 		e = link_try(&skip, c, c->types->v[i], tmp, src, objpath, id, size, exec);
 		if (e || skip)
@@ -191,6 +217,9 @@ const struct cairn_error *link_put(enum link_type *used, struct link_ctx *c, int
 			unlinkat(c->tmpfd, tmp, 0);
 			break;
 		}
+		/* renaming onto another link of the same file does nothing: drop the temp name */
+		if (c->types->v[i] == LINK_HARDLINK)
+			unlinkat(c->tmpfd, tmp, 0);
 		*used = c->types->v[i];
 		break;
 	}

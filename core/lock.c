@@ -34,7 +34,7 @@ static pid_t lock_read_pid(int fd)
 }
 
 const struct cairn_error *lock_acquire(struct lock **out, const char *path, int timeout_ms,
-				       lock_wait_cb on_wait, void *arg)
+				       lock_wait_cb on_wait, lock_cancel_cb cancel, void *arg)
 {
 	int64_t deadline = fs_now_ns() + (int64_t)timeout_ms * 1000000;
 	bool waited = false;
@@ -69,6 +69,14 @@ const struct cairn_error *lock_acquire(struct lock **out, const char *path, int 
 		if (!waited && on_wait) {
 			on_wait(lock_read_pid(fd), arg);
 			waited = true;
+		}
+		if (cancel) {
+			const struct cairn_error *e = cancel(arg);
+
+			if (e) {
+				close(fd);
+				return e;
+			}
 		}
 		nanosleep(&ts, NULL);
 	}

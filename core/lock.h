@@ -15,12 +15,16 @@ struct lock;
 /* Called once when the lock is busy and waiting starts. */
 typedef void (*lock_wait_cb)(pid_t holder, void *arg);
 
+/* Polled while waiting; an error (CANCELLED) ends the wait. */
+typedef const struct cairn_error *(*lock_cancel_cb)(void *arg);
+
 /*
  * Take the lock at path, waiting up to timeout_ms. LOCKED names the
- * holder's pid when the wait runs out. Release with lock_release.
+ * holder's pid when the wait runs out. cancel may be NULL; on_wait and
+ * cancel both get arg. Release with lock_release.
  */
 const struct cairn_error *lock_acquire(struct lock **out, const char *path, int timeout_ms,
-				       lock_wait_cb on_wait, void *arg);
+				       lock_wait_cb on_wait, lock_cancel_cb cancel, void *arg);
 void lock_release(struct lock *l);
 
 #endif

@@ -58,7 +58,8 @@ const struct cairn_error *manifest_sort(struct manifest *m)
 {
 	size_t i;
 
-	qsort(m->entries, m->n, sizeof(*m->entries), manifest_cmp);
+	if (m->n > 1)
+		qsort(m->entries, m->n, sizeof(*m->entries), manifest_cmp);
 	for (i = 1; i < m->n; i++)
 		if (strcmp(m->entries[i - 1].name, m->entries[i].name) == 0)
 			return err_new(CAIRN_ERR_EXISTS, "duplicate name '%s'", m->entries[i].name);

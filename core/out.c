@@ -129,7 +129,7 @@ static const struct cairn_error *out_walk(struct out_list *l, struct repo *r, in
 	}
 	if (nested)
 		goto done;
-	if (np > 1)
+	if (np > 1) /* qsort and bsearch want an array, even for nothing */
 		qsort(ptrs, np, sizeof(*ptrs), out_cmp_names);
 	for (i = 0; i < np && e == NULL; i++) {
 		struct stat st;
@@ -147,7 +147,7 @@ static const struct cairn_error *out_walk(struct out_list *l, struct repo *r, in
 		qsort(names, nn, sizeof(*names), out_cmp_names);
 	for (i = 0; i < nn && e == NULL; i++) {
 		char *pname = xasprintf("%s%s", names[i], PTR_SUFFIX), *sub;
-		bool tracked = np && bsearch(&pname, ptrs, np, sizeof(*ptrs), out_cmp_names);
+		bool tracked = np && bsearch(&pname, ptrs, np, sizeof(*ptrs), out_cmp_names) != NULL;
 		int sfd;
 
 		free(pname);
@@ -259,5 +259,30 @@ const struct cairn_error *out_collect_args(struct out_list *l, struct repo *r, c
 	}
 	if (e == NULL && l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), out_cmp);
+	return e;
+}
+
+const struct cairn_error *out_find(struct out *o, struct repo *r, const char *user_path)
+{
+	const struct cairn_error *e;
+	char *rel = NULL, *ptr_rel, *above = NULL;
+	struct stat st;
+
+	if ((e = repo_relpath(&rel, r, user_path)) != NULL)
+		return e;
+	ptr_rel = out_has_suffix(rel) ? xstrdup(rel) : xasprintf("%s%s", rel, PTR_SUFFIX);
+	if (*rel && fstatat(r->rootfd, ptr_rel, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(st.st_mode)) {
+		e = out_load(o, r, ptr_rel);
+	} else if (*rel && (out_tracked_above(&above, r, rel), above != NULL)) {
+		e = err_hint(err_new(CAIRN_ERR_NOT_TRACKED, "'%s' is inside tracked folder '%.*s'",
+				     rel, (int)(strlen(above) - OUT_SUFFIX_LEN), above),
+			     "name the tracked folder instead");
+	} else {
+		e = err_new(CAIRN_ERR_NOT_TRACKED, "'%s' is not tracked by cairn", *rel ? rel : ".");
+	}
+	free(above);
+	free(ptr_rel);
+	free(rel);
 	return e;
 }

@@ -45,6 +45,13 @@ const struct cairn_error *out_collect_all(struct out_list *l, struct repo *r);
 const struct cairn_error *out_collect_args(struct out_list *l, struct repo *r, char **paths,
 					   int n);
 
+/*
+ * The one output a user path names: PATH or PATH.cairn (never a folder of
+ * outputs). NOT_TRACKED otherwise, with a hint when the path lies inside a
+ * tracked folder.
+ */
+const struct cairn_error *out_find(struct out *o, struct repo *r, const char *user_path);
+
 /* The pointer of a tracked folder above rel (caller frees), or NULL. */
 const struct cairn_error *out_tracked_above(char **ptr_rel, struct repo *r, const char *rel);
 

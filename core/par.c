@@ -112,5 +112,8 @@ const struct cairn_error *par_run(size_t n, int jobs, par_item_cb fn, void *arg,
 	free(ts);
 	free(tids);
 	pthread_mutex_destroy(&r.lock);
-	return r.failed ? err_load(&r.err) : NULL;
+	if (r.failed)
+		return err_load(&r.err);
+	/* a cancel that came while the other threads finished still counts */
+	return cancel ? cancel(cancel_arg) : NULL;
 }

@@ -12,7 +12,7 @@
 
 /* One unit of work; thread is 0..jobs-1, for per-thread scratch state. */
 typedef const struct cairn_error *(*par_item_cb)(void *arg, size_t i, int thread);
-/* Polled between items; a non-NULL error stops the run (e.g. CANCELLED). */
+/* Polled between items (by the calling thread) and once at the end; an error stops the run. */
 typedef const struct cairn_error *(*par_cancel_cb)(void *arg);
 
 /* Number of online CPUs (at least 1). */

@@ -1,6 +1,8 @@
 /*
- * scan.c: workspace folder scans through directory descriptors opened with
- * O_NOFOLLOW, one level at a time.
+ * scan.c: workspace folder scans through directory descriptors that never
+ * follow a symlink. Folders are scanned as tasks on all cores (a shared
+ * stack; each task fills its own folder's entries and pushes its
+ * subfolders), so the result does not depend on the number of threads.
  */
 #include "buildconf.h"
 
@@ -10,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -18,17 +21,30 @@
 #include "core/buf.h"
 #include "core/fsutil.h"
 #include "core/name.h"
+#include "core/par.h"
 #include "core/ptr.h"
 #include "core/xmalloc.h"
+
+/* One folder to read: its entries go to t. */
+struct scan_task {
+	struct tree *t;
+	char *path; /* relative to rootfd */
+	int depth;
+};
 
 struct scan {
 	const struct scan_opts *o;
 	int rootfd;
 	char *root_real; /* physical path of the scanned folder, for symlink checks */
-	struct buf path; /* path of the current entry, relative to rootfd */
-	size_t base;     /* length of the scanned folder's own path in path */
+	size_t base;     /* length of the scanned folder's own path */
+	pthread_mutex_t lock; /* guards the fields below */
+	pthread_cond_t more;
+	struct scan_task *stack;
+	size_t n, cap;
+	int busy;        /* tasks being worked on */
+	bool failed;
+	struct err_copy err;
 };
-
 bool scan_cache_link(struct oid *id, const char *target, const char *cache_dir)
 {
 	size_t n;
@@ -49,8 +65,8 @@ bool scan_cache_link(struct oid *id, const char *target, const char *cache_dir)
 }
 
 /* Does the symlink at the current path stay inside the scanned folder? */
-static const char *scan_link_escapes(struct scan *s, int dirfd, const char *name,
-				     const char *target, int depth)
+static const char *scan_link_escapes(struct scan *s, const char *path, const char *target,
+				     int depth)
 {
 	const char *why = name_check_link_target(target, depth);
 	char *real, *abs;
@@ -59,9 +75,7 @@ static const char *scan_link_escapes(struct scan *s, int dirfd, const char *name
 	if (why)
 		return why;
 	/* lexically inside; also check where it really leads, when it resolves */
-	(void)dirfd;
-	(void)name;
-	suffix = s->path.s + s->base;
+	suffix = path + s->base;
 	if (*suffix == '/')
 		suffix++;
 	abs = xasprintf("%s/%s", s->root_real, suffix);
@@ -76,25 +90,52 @@ static const char *scan_link_escapes(struct scan *s, int dirfd, const char *name
 	return why;
 }
 
-static const struct cairn_error *scan_refuse(struct scan *s, const char *why)
+static const struct cairn_error *scan_refuse(const char *path, const char *why)
 {
-	return err_new(CAIRN_ERR_FAILED, "cannot track '%s': %s", s->path.s, why);
+	return err_new(CAIRN_ERR_FAILED, "cannot track '%s': %s", path, why);
 }
 
-static const struct cairn_error *scan_rec(struct scan *s, int fd, struct tree *t, int depth)
+static void scan_push(struct scan *s, struct tree *t, const char *path, int depth)
+{
+	pthread_mutex_lock(&s->lock);
+	XGROW(s->stack, s->n + 1, s->cap);
+	s->stack[s->n].t = t;
+	s->stack[s->n].path = xstrdup(path);
+	s->stack[s->n].depth = depth;
+	s->n++;
+	pthread_cond_signal(&s->more);
+	pthread_mutex_unlock(&s->lock);
+}
+
+static int scan_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct tree_entry *)a)->name, ((const struct tree_entry *)b)->name);
+}
+
+/* Read one folder into its tree; subfolders become new tasks. */
+static const struct cairn_error *scan_one(struct scan *s, struct scan_task *task)
 {
 	const struct cairn_error *e = NULL;
+	struct tree *t = task->t;
+	struct buf path = BUF_INIT;
 	struct dirent *de;
+	size_t len, i;
+	int64_t start = fs_now_ns(); /* every stat of this folder is taken after this */
+	int fd;
 	DIR *d;
-	size_t len = s->path.len;
 
-	if (depth > TREE_MAX_DEPTH)
-		return err_new(CAIRN_ERR_FAILED, "'%s': folders nested too deeply", s->path.s);
+	if (task->depth > TREE_MAX_DEPTH)
+		return err_new(CAIRN_ERR_FAILED, "'%s': folders nested too deeply", task->path);
+	if ((e = fs_open_dir_beneath(&fd, s->rootfd, task->path, false)) != NULL)
+		return e;
 	d = fdopendir(fd);
 	if (d == NULL) {
 		close(fd);
-		return err_errno("open folder '%s'", s->path.s);
+		return err_errno("open folder '%s'", task->path);
 	}
+	buf_init(&path);
+	buf_adds(&path, task->path);
+	len = path.len;
 	while ((de = readdir(d)) != NULL) {
 		const char *name = de->d_name, *why;
 		struct tree_entry *te;
@@ -103,10 +144,11 @@ static const struct cairn_error *scan_rec(struct scan *s, int fd, struct tree *t
 
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			continue;
-		s->path.len = len;
+		path.len = len;
+		path.s[len] = '\0';
 		if (len)
-			buf_addch(&s->path, '/');
-		buf_adds(&s->path, name);
+			buf_addch(&path, '/');
+		buf_adds(&path, name);
 		nlen = strlen(name);
 		why = name_check(name);
 		if (why == NULL && nlen > strlen(PTR_SUFFIX) &&
@@ -115,14 +157,14 @@ static const struct cairn_error *scan_rec(struct scan *s, int fd, struct tree *t
 		if (fstatat(dirfd(d), name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 			if (errno == ENOENT)
 				continue; /* vanished while scanning */
-			e = err_errno("stat '%s'", s->path.s);
+			e = err_errno("stat '%s'", path.s);
 			break;
 		}
 		if (why == NULL && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !S_ISLNK(st.st_mode))
 			why = "not a regular file, folder or symlink";
 		if (why) {
 			if (s->o->strict) {
-				e = scan_refuse(s, why);
+				e = scan_refuse(path.s, why);
 				break;
 			}
 			te = tree_add(t, name, TREE_OTHER);
@@ -130,29 +172,18 @@ static const struct cairn_error *scan_rec(struct scan *s, int fd, struct tree *t
 			continue;
 		}
 		if (S_ISDIR(st.st_mode)) {
-			int sub = openat(dirfd(d), name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-			if (sub < 0) {
-				e = err_errno("open folder '%s'", s->path.s);
-				break;
-			}
 			te = tree_add(t, name, TREE_DIR);
 			te->st = st;
 			te->sub = tree_new();
-			/* te may move when t grows, so recurse into a local tree */
-			{
-				struct tree *kids = te->sub;
-
-				if ((e = scan_rec(s, sub, kids, depth + 1)) != NULL)
-					break;
-			}
+			/* te may move when t grows; the subtree does not */
+			scan_push(s, te->sub, path.s, task->depth + 1);
 		} else if (S_ISLNK(st.st_mode)) {
 			char target[PATH_MAX + 1];
 			ssize_t n = readlinkat(dirfd(d), name, target, PATH_MAX);
 			struct oid id;
 
 			if (n < 0) {
-				e = err_errno("read symlink '%s'", s->path.s);
+				e = err_errno("read symlink '%s'", path.s);
 				break;
 			}
 			target[n] = '\0';
@@ -167,10 +198,10 @@ static const struct cairn_error *scan_rec(struct scan *s, int fd, struct tree *t
 				te->size = stat(target, &ost) == 0 ? (uint64_t)ost.st_size : 0;
 				continue;
 			}
-			why = scan_link_escapes(s, dirfd(d), name, target, depth);
+			why = scan_link_escapes(s, path.s, target, task->depth);
 			if (why) {
 				if (s->o->strict) {
-					e = scan_refuse(s, why);
+					e = scan_refuse(path.s, why);
 					break;
 				}
 				te = tree_add(t, name, TREE_OTHER);
@@ -188,44 +219,95 @@ static const struct cairn_error *scan_rec(struct scan *s, int fd, struct tree *t
 		}
 	}
 	closedir(d);
-	s->path.len = len;
-	s->path.s[len] = '\0';
+	buf_release(&path);
+	for (i = 0; i < t->n; i++)
+		t->e[i].statted_ns = start;
+	if (t->n > 1)
+		qsort(t->e, t->n, sizeof(*t->e), scan_cmp);
 	return e;
+}
+
+static void *scan_worker(void *arg)
+{
+	struct scan *s = arg;
+	struct scan_task task;
+
+	pthread_mutex_lock(&s->lock);
+	for (;;) {
+		const struct cairn_error *e;
+
+		while (s->n == 0 && s->busy > 0 && !s->failed)
+			pthread_cond_wait(&s->more, &s->lock);
+		if (s->failed || (s->n == 0 && s->busy == 0))
+			break;
+		task = s->stack[--s->n];
+		s->busy++;
+		pthread_mutex_unlock(&s->lock);
+		e = scan_one(s, &task);
+		free(task.path);
+		pthread_mutex_lock(&s->lock);
+		s->busy--;
+		if (e && !s->failed) {
+			s->failed = true;
+			err_save(&s->err, e);
+		}
+		if (s->n > 0 || s->busy == 0 || s->failed)
+			pthread_cond_broadcast(&s->more);
+	}
+	pthread_cond_broadcast(&s->more);
+	pthread_mutex_unlock(&s->lock);
+	return NULL;
 }
 
 const struct cairn_error *scan_dir(struct tree **out, int rootfd, const char *rel,
 				   const struct scan_opts *o)
 {
-	const struct cairn_error *e;
+	const struct cairn_error *e = NULL;
 	struct scan s;
 	struct tree *t;
+	pthread_t *tids;
+	int jobs = par_ncpu(), started = 0, i, fd;
+	size_t k;
 	char *abs;
-	int fd;
 
-	e = fs_open_dir_beneath(&fd, rootfd, rel, false);
-	if (e)
+	/* a missing folder or a symlink is the caller's error, named plainly */
+	if ((e = fs_open_dir_beneath(&fd, rootfd, rel, false)) != NULL)
 		return e;
+	close(fd);
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	s.rootfd = rootfd;
-	buf_init(&s.path);
 	abs = *rel ? xasprintf("%s/%s", o->root, rel) : xstrdup(o->root);
 	s.root_real = realpath(abs, NULL);
 	if (s.root_real == NULL)
 		s.root_real = abs;
 	else
 		free(abs);
-	buf_adds(&s.path, rel);
-	s.base = s.path.len;
+	s.base = strlen(rel);
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.more, NULL);
 	t = tree_new();
-	e = scan_rec(&s, fd, t, 0);
+	scan_push(&s, t, rel, 0);
+	tids = xcalloc((size_t)jobs, sizeof(*tids));
+	for (i = 1; i < jobs; i++)
+		if (pthread_create(&tids[i], NULL, scan_worker, &s) == 0)
+			started = i;
+		else
+			break;
+	scan_worker(&s);
+	for (i = 1; i <= started; i++)
+		pthread_join(tids[i], NULL);
+	free(tids);
+	for (k = 0; k < s.n; k++)
+		free(s.stack[k].path);
+	free(s.stack);
+	pthread_cond_destroy(&s.more);
+	pthread_mutex_destroy(&s.lock);
 	free(s.root_real);
-	buf_release(&s.path);
-	if (e) {
+	if (s.failed) {
 		tree_free(t);
-		return e;
+		return err_load(&s.err);
 	}
-	tree_sort(t);
 	*out = t;
 	return NULL;
 }

@@ -101,19 +101,22 @@ static const struct cairn_error *status_dir(struct status_result *res, struct wo
 	so.strict = false;
 	if ((e = scan_dir(&ws, w->repo->rootfd, o->rel, &so)) != NULL)
 		return e;
-	if ((e = digest_tree(&w->digest, ws, o->rel)) != NULL)
-		goto done;
 	if (!status_tree_has_other(ws)) {
-		if ((e = tree_seal(&root, &size, &nfiles, ws, NULL)) != NULL)
+		if ((e = digest_tree_id(&w->digest, ws, o->rel, &root, &size, &nfiles)) != NULL)
 			goto done;
 		if (oid_equal(&root, &o->ptr->id)) {
 			res->kind = res->in_cache ? STATUS_CLEAN : STATUS_NOT_IN_CACHE;
 			goto done;
 		}
+	} else if ((e = digest_tree(&w->digest, ws, o->rel)) != NULL) {
+		goto done;
 	}
 	res->kind = STATUS_MODIFIED;
 	if (!res->in_cache)
 		goto done; /* nothing to compare the files with */
+	/* the files below unchanged folders were not looked at: they are needed now */
+	if ((e = digest_tree(&w->digest, ws, o->rel)) != NULL)
+		goto done;
 	e = tree_load(&rec, w->cache, &o->ptr->id);
 	if (err_is(e, CAIRN_ERR_NOT_FOUND)) {
 		e = NULL; /* partly in the cache: no detail */

@@ -57,7 +57,8 @@ void tree_sort(struct tree *t)
 {
 	size_t i;
 
-	qsort(t->e, t->n, sizeof(*t->e), tree_cmp);
+	if (t->n > 1)
+		qsort(t->e, t->n, sizeof(*t->e), tree_cmp);
 	for (i = 0; i < t->n; i++)
 		if (t->e[i].sub)
 			tree_sort(t->e[i].sub);
@@ -98,7 +99,7 @@ const struct cairn_error *tree_seal(struct oid *root, uint64_t *size, uint64_t *
 			manifest_release(&m);
 			return err_new(CAIRN_ERR_FAILED, "cannot store '%s'", te->name);
 		}
-		if (te->type == TREE_DIR) {
+		if (te->type == TREE_DIR && !te->dir_cached) {
 			if ((e = tree_seal(&te->id, &te->size, &te->nfiles, te->sub, c)) != NULL) {
 				manifest_release(&m);
 				return e;

@@ -40,8 +40,9 @@ struct tree_entry {
 	struct tree *sub;   /* dir children */
 	/* workspace scans only */
 	struct stat st;     /* lstat (files: of the file) */
-	int64_t statted_ns; /* when st was taken */
+	int64_t statted_ns; /* st was taken at or after this moment */
 	bool cache_link;    /* a symlink into the cache standing for this file */
+	bool dir_cached;    /* dir: id, size and nfiles come from the state; sub unhashed */
 };
 
 struct tree {
@@ -58,7 +59,8 @@ const struct tree_entry *tree_find(const struct tree *t, const char *name);
 
 /*
  * Compute every folder's manifest id bottom-up; with c, store the manifests
- * in the cache (children before parents). All files must be known.
+ * in the cache (children before parents). All files must be known, except
+ * below folders marked dir_cached, which keep the id they carry.
  */
 const struct cairn_error *tree_seal(struct oid *root, uint64_t *size, uint64_t *nfiles,
 				    struct tree *t, struct cache *c);

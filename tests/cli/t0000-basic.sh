@@ -9,7 +9,7 @@ expect_success 'version prints the version' '
 
 expect_success 'help lists every command with one line' '
 	cairn help >out &&
-	for c in add checkout commit help init status version; do
+	for c in add checkout commit fsck gc help init move remove status unprotect version; do
 		grep_q "^  $c " out || exit 1
 	done
 '

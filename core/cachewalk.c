@@ -1,0 +1,147 @@
+/*
+ * cachewalk.c: readdir over the 256 fan-out folders and the temp folder,
+ * through descriptors opened with O_NOFOLLOW.
+ */
+#include "buildconf.h"
+
+#include "core/cachewalk.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "core/cache.h"
+#include "core/fsutil.h"
+#include "core/xmalloc.h"
+
+static bool cachewalk_is_hex(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+			return false;
+	return s[n] == '\0';
+}
+
+static int cachewalk_open(const char *path)
+{
+	return open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+const struct cairn_error *cachewalk_objects(const struct cache *c, cachewalk_object_cb cb,
+					    void *arg)
+{
+	const struct cairn_error *e = NULL;
+	char *objdir = fs_join(cache_dir(c), "sha256");
+	int top = cachewalk_open(objdir), b;
+
+	if (top < 0) {
+		e = errno == ENOENT ? NULL : err_errno("open cache '%s'", objdir);
+		free(objdir);
+		return e;
+	}
+	for (b = 0; b < 256 && e == NULL; b++) {
+		char fan[3], hex[CAIRN_OID_HEXLEN + 1];
+		struct dirent *de;
+		DIR *d;
+		int fd;
+
+		snprintf(fan, sizeof(fan), "%02x", b);
+		fd = openat(top, fan, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (fd < 0) {
+			if (errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
+				e = err_errno("open cache folder '%s/%s'", objdir, fan);
+			continue;
+		}
+		if ((d = fdopendir(fd)) == NULL) {
+			e = err_errno("open cache folder '%s/%s'", objdir, fan);
+			close(fd);
+			break;
+		}
+		while (e == NULL && (de = readdir(d)) != NULL) {
+			struct stat st;
+			struct oid id;
+
+			if (strlen(de->d_name) != CAIRN_OID_HEXLEN - 2 ||
+			    !cachewalk_is_hex(de->d_name, CAIRN_OID_HEXLEN - 2))
+				continue;
+			memcpy(hex, fan, 2);
+			memcpy(hex + 2, de->d_name, CAIRN_OID_HEXLEN - 2 + 1);
+			if (!oid_fromhex(&id, hex))
+				continue;
+			if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+				if (errno != ENOENT)
+					e = err_errno("stat cache object %s", hex);
+				continue;
+			}
+			e = cb(&id, &st, arg);
+		}
+		closedir(d);
+	}
+	close(top);
+	free(objdir);
+	return e;
+}
+
+const struct cairn_error *cachewalk_temps(const struct cache *c, cachewalk_temp_cb cb, void *arg)
+{
+	const struct cairn_error *e = NULL;
+	char *tmpdir = fs_join(cache_dir(c), "tmp");
+	struct dirent *de;
+	int fd = cachewalk_open(tmpdir);
+	DIR *d;
+
+	if (fd < 0) {
+		e = errno == ENOENT ? NULL : err_errno("open '%s'", tmpdir);
+		free(tmpdir);
+		return e;
+	}
+	if ((d = fdopendir(fd)) == NULL) {
+		e = err_errno("open '%s'", tmpdir);
+		close(fd);
+		free(tmpdir);
+		return e;
+	}
+	while (e == NULL && (de = readdir(d)) != NULL) {
+		struct stat st;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+			continue;
+		e = cb(de->d_name, &st, arg);
+	}
+	closedir(d);
+	free(tmpdir);
+	return e;
+}
+
+const struct cairn_error *cachewalk_remove_object(const struct cache *c, const struct oid *id)
+{
+	char *path = cache_path(c, id);
+	const struct cairn_error *e = NULL;
+
+	if (unlink(path) < 0 && errno != ENOENT)
+		e = err_errno("remove cache object '%s'", path);
+	free(path);
+	return e;
+}
+
+const struct cairn_error *cachewalk_remove_temp(const struct cache *c, const char *name)
+{
+	char *path;
+	const struct cairn_error *e = NULL;
+
+	if (strchr(name, '/') || strcmp(name, "..") == 0 || strcmp(name, ".") == 0)
+		return err_new(CAIRN_ERR_USAGE, "bad temp file name '%s'", name);
+	path = xasprintf("%s/tmp/%s", cache_dir(c), name);
+	if (unlink(path) < 0 && errno != ENOENT)
+		e = err_errno("remove '%s'", path);
+	free(path);
+	return e;
+}
