@@ -477,9 +477,12 @@ const struct cairn_error *exp_run(size_t *failed, struct repo *r, struct exp_spe
 			exp_end(&jobs[which], r, dir, ce ? ce->msg : NULL, failed, o);
 		}
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (!jobs[i].done && jobs[i].logfd >= 0)
 			close(jobs[i].logfd);
+		free(jobs[i].log);
+		free(jobs[i].wt);
+	}
 	free(jobs);
 	free(pids);
 	free(dir);

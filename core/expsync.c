@@ -89,12 +89,33 @@ static int expsync_cred(git_credential **out, const char *url, const char *user,
 	return GIT_PASSTHROUGH;
 }
 
+/*
+ * A configured Git remote's URL (read with the config API), else gitremote
+ * itself as a URL, as an anonymous remote without url.<base>.insteadOf
+ * rewriting: libgit2 1.5.1's lookup of those settings leaks PCRE2 match
+ * data on every call (git_remote_lookup and git_remote_create_anonymous).
+ */
 static const struct cairn_error *expsync_remote(git_remote **out, struct repo *r,
 						const char *gitremote)
 {
-	if (git_remote_lookup(out, r->git, gitremote) == 0)
-		return NULL;
-	if (git_remote_create_anonymous(out, r->git, gitremote) < 0)
+	git_remote_create_options opts;
+	git_config *cfg = NULL, *snap = NULL;
+	const char *url = gitremote;
+	char *key = xasprintf("remote.%s.url", gitremote);
+	int rc = 0;
+
+	if (git_repository_config(&cfg, r->git) == 0 && git_config_snapshot(&snap, cfg) == 0 &&
+	    git_config_get_string(&url, snap, key) < 0)
+		url = gitremote;
+	git_remote_create_options_init(&opts, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	opts.repository = r->git;
+	opts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	if (*url == '\0' || git_remote_create_with_opts(out, url, &opts) < 0)
+		rc = -1;
+	git_config_free(snap);
+	git_config_free(cfg);
+	free(key);
+	if (rc < 0)
 		return err_git("git remote '%s'", gitremote);
 	return NULL;
 }
