@@ -19,6 +19,7 @@
 #include "core/out.h"
 #include "core/repo.h"
 #include "core/rev.h"
+#include "core/stageout.h"
 #include "core/xmalloc.h"
 #include "remotes/remote.h"
 
@@ -26,20 +27,6 @@ void expsync_result_release(struct expsync_result *res)
 {
 	xfer_result_release(&res->xfer);
 	memset(res, 0, sizeof(*res));
-}
-
-/* Every output the commit records: cairn.lock's and pointer files'. */
-static const struct cairn_error *expsync_outs(struct out_list *l, struct repo *r,
-					      const char *commit)
-{
-	const struct cairn_error *e;
-	struct lockfile lk;
-
-	if ((e = lockfile_load_rev(&lk, r, commit)) != NULL)
-		return e;
-	lockfile_outs(l, &lk);
-	lockfile_release(&lk);
-	return rev_pointers(l, r, commit);
 }
 
 /* The data of commits[0..n) through the default cairn remote; data false when there is none. */
@@ -59,7 +46,7 @@ static const struct cairn_error *expsync_data(struct expsync_result *res, struct
 	if (e)
 		return e;
 	for (i = 0; i < n && e == NULL; i++)
-		e = expsync_outs(&outs, r, commits[i]);
+		e = stageout_rev_collect(&outs, r, commits[i]);
 	if (e == NULL)
 		e = repo_cache(&cache, r);
 	if (e == NULL) {

@@ -23,6 +23,7 @@
 #include "core/out.h"
 #include "core/ptr.h"
 #include "core/repo.h"
+#include "core/rev.h"
 #include "core/scan.h"
 #include "core/tree.h"
 #include "core/work.h"
@@ -239,5 +240,20 @@ done:
 		qsort(l->v, l->n, sizeof(*l->v), stageout_cmp);
 	free(rest);
 	out_list_release(&locked);
+	return e;
+}
+
+const struct cairn_error *stageout_rev_collect(struct out_list *l, struct repo *r,
+					       const char *spec)
+{
+	const struct cairn_error *e;
+	struct lockfile lk;
+
+	if ((e = lockfile_load_rev(&lk, r, spec)) != NULL)
+		return e;
+	lockfile_outs(l, &lk);
+	lockfile_release(&lk);
+	if ((e = rev_pointers(l, r, spec)) == NULL && l->n)
+		qsort(l->v, l->n, sizeof(*l->v), stageout_cmp);
 	return e;
 }

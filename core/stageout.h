@@ -51,4 +51,13 @@ struct out_list;
  */
 const struct cairn_error *stageout_collect(struct out_list *l, struct repo *r, char **paths,
 					   int n);
+/*
+ * Every tracked output of revision spec, read from Git objects (rev.h): its
+ * pointer files' outputs and the cached outputs its cairn.lock records, in
+ * the struct out shape (push/fetch --rev, gc revision scopes, experiments).
+ * Appended to l, sorted by path.
+ */
+const struct cairn_error *stageout_rev_collect(struct out_list *l, struct repo *r,
+					       const char *spec);
+
 #endif
