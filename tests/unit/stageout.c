@@ -155,6 +155,8 @@ static void test_wtree__add_remove(void)
 	free(main_root);
 	ok_noerr(wtree_remove(r, path), "remove it");
 	ok(lstat(path, &st) < 0, "gone");
+	free(path);
+	path = NULL;
 	is_err(wtree_add(&path, r, "0000000000000000000000000000000000000000", "t"), CAIRN_ERR_GIT,
 	       "an unknown commit");
 	free(file);
