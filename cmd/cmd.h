@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/error.h"
 
@@ -114,5 +115,11 @@ void cmd_table(char **cells, size_t ncols, size_t nrows);
 
 /* Print a warning line "cairn: warning: ..." on stderr. */
 void cmd_warn(const char *fmt, ...) CAIRN_PRINTF(1, 2);
+/* Print "cairn: error: MSG" and the hint line, if any, on stderr. */
+void cmd_report(const struct cairn_error *e);
+/* text with control bytes and invalid UTF-8 spelled \xNN (caller frees): one line, valid UTF-8. */
+char *cmd_escape(const char *text);
+/* Print prefix and the escaped text as one line. */
+void cmd_print_line(FILE *f, const char *prefix, const char *text);
 
 #endif

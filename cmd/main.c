@@ -49,11 +49,8 @@ static int main_exit_code(const struct cairn_error *e)
 
 static int main_fail(const struct cairn_error *e, const struct cmd_entry *ce)
 {
-	fflush(stdout);
-	fprintf(stderr, "cairn: error: %s\n", e->msg);
-	if (e->hint)
-		fprintf(stderr, "cairn: hint: %s\n", e->hint);
-	else if (e->code == CAIRN_ERR_USAGE && ce) {
+	cmd_report(e);
+	if (e->hint == NULL && e->code == CAIRN_ERR_USAGE && ce) {
 		struct buf b = BUF_INIT;
 
 		buf_init(&b);
@@ -132,8 +129,9 @@ int main(int argc, char **argv)
 			main_usage(stdout);
 			return 0;
 		} else {
+			code = main_fail(err_new(CAIRN_ERR_USAGE, "unknown option '%s'", a), NULL);
 			main_usage(stderr);
-			return main_fail(err_new(CAIRN_ERR_USAGE, "unknown option '%s'", a), NULL);
+			return code;
 		}
 	}
 	if (i >= argc) {
@@ -151,7 +149,7 @@ int main(int argc, char **argv)
 		memset(&vals, 0, sizeof(vals));
 		c.argc--;
 		c.argv++;
-		help = false;
+		help = c.argc > 0 && (strcmp(c.argv[0], "-h") == 0 || strcmp(c.argv[0], "--help") == 0);
 	} else if ((e = opt_parse(&vals, &c.argc, &c.argv, ce, &help)) != NULL) {
 		return main_fail(e, ce);
 	}

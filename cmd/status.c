@@ -43,9 +43,13 @@ static void status_print(const struct out *o, const struct status_result *r)
 		printf("modified: %s (the recorded version is not in the cache)\n", o->rel);
 	else
 		printf("%s: %s\n", status_kind_name(r->kind), o->rel);
-	for (i = 0; i < r->n; i++)
-		printf("    %-9s %s\n", status_change_name(r->changes[i].change),
-		       r->changes[i].path);
+	for (i = 0; i < r->n; i++) {
+		/* workspace names may be anything: one line, valid UTF-8 */
+		char *p = cmd_escape(r->changes[i].path);
+
+		printf("    %-9s %s\n", status_change_name(r->changes[i].change), p);
+		free(p);
+	}
 }
 
 static json_t *status_json(const struct out *o, const struct status_result *r)
@@ -62,8 +66,10 @@ static json_t *status_json(const struct out *o, const struct status_result *r)
 		json_object_set_new(j, "also_in_git", json_true());
 	for (i = 0; i < r->n; i++) {
 		json_t *c = json_object();
+		char *p = cmd_escape(r->changes[i].path);
 
-		json_object_set_new(c, "path", json_string(r->changes[i].path));
+		json_object_set_new(c, "path", json_string(p));
+		free(p);
 		json_object_set_new(c, "change", json_string(status_change_name(r->changes[i].change)));
 		json_array_append_new(ch, c);
 	}
@@ -117,7 +123,7 @@ static const struct cairn_error *status_stages(struct cmd_ctx *c, struct work *w
 static const struct cairn_error *cmd_status(struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
-	bool quiet = opt_given(c, STATUS_QUIET), json = opt_given(c, STATUS_JSON);
+	bool quiet = c->quiet || opt_given(c, STATUS_QUIET), json = opt_given(c, STATUS_JSON);
 	struct out_list outs = OUT_LIST_INIT;
 	json_t *jouts = json ? json_array() : NULL, *jstages = NULL;
 	size_t i, dirty = 0;

@@ -44,6 +44,8 @@ struct checkout_run {
 	size_t nunsafe;
 	struct buf missing; /* paths whose objects are not in the cache */
 	size_t nmissing;
+	bool bad;           /* an object has the wrong size: bad_copy says why */
+	struct err_copy bad_copy;
 	uint64_t total;     /* files to place */
 	uint64_t done;
 	struct buf path;    /* current path, relative to the root */
@@ -90,9 +92,25 @@ static const struct cairn_error *checkout_classify(const char *path, enum tree_c
 static const struct cairn_error *checkout_count(const char *path, struct tree_entry *e, void *arg)
 {
 	struct checkout_run *run = arg;
+	uint64_t size;
 
 	run->total++;
-	if (!cache_has(run->w->cache, &e->id)) {
+	if (cache_has_size(run->w->cache, &e->id, &size)) {
+		const struct cairn_error *err;
+
+		if (size == e->size || run->bad)
+			return NULL;
+		/* corrupt, or the manifest lies: the hash decides, before anything is written */
+		err = cache_verify(run->w->cache, &e->id);
+		if (err_is(err, CAIRN_ERR_CORRUPT))
+			err = cache_quarantine(run->w->cache, &e->id, err);
+		else if (err == NULL)
+			err = err_new(CAIRN_ERR_FORMAT, "object %s has %llu bytes, but %llu are recorded",
+				      oid_hex(&e->id), (unsigned long long)size,
+				      (unsigned long long)e->size);
+		err_save(&run->bad_copy, err_wrap(err, "'%s/%s'", run->prefix, path));
+		run->bad = true;
+	} else {
 		char *full = fs_join(run->prefix, path);
 		char why[80];
 
@@ -359,6 +377,10 @@ const struct cairn_error *checkout_out(struct checkout_result *res, struct work 
 		a.sub = rec;
 		run.prefix = o->rel;
 		tree_walk_files(rec, checkout_count, &run);
+		if (run.bad) {
+			e = err_load(&run.bad_copy);
+			goto done;
+		}
 	} else {
 		a.type = TREE_FILE;
 		run.total = 1;

@@ -191,13 +191,17 @@ const struct cairn_error *link_put(enum link_type *used, struct link_ctx *c, int
 
 	if ((e = cache_open_object(&src, &have, c->cache, id)) != NULL)
 		return e;
-	if (have != size) {
+	if (have != size || (c->verify && c->types->v[0] != LINK_COPY)) {
+		/* a size recorded by a (possibly hostile) pointer proves nothing: the hash decides */
 		close(src);
-		return cache_quarantine(c->cache, id,
-					err_new(CAIRN_ERR_CORRUPT,
-						"cache object %s is corrupt (%llu bytes, expected %llu)",
-						oid_hex(id), (unsigned long long)have,
-						(unsigned long long)size));
+		if ((e = cache_verify(c->cache, id)) != NULL)
+			return err_is(e, CAIRN_ERR_CORRUPT) ? cache_quarantine(c->cache, id, e) : e;
+		if (have != size)
+			return err_new(CAIRN_ERR_FORMAT, "object %s has %llu bytes, but %llu are recorded",
+				       oid_hex(id), (unsigned long long)have,
+				       (unsigned long long)size);
+		if ((e = cache_open_object(&src, &have, c->cache, id)) != NULL)
+			return e;
 	}
 	objpath = cache_path(c->cache, id);
 	for (i = 0; i < c->types->n; i++) {
