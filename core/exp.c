@@ -149,24 +149,36 @@ static char *exp_refname(const char *baseline, const char *name)
 
 /* ---- workspace changes into the worktree ---- */
 
+/* Copy a regular file (streamed) to a new path, through a temp name in its folder. */
 static const struct cairn_error *exp_copy_file(const char *from, const char *to)
 {
 	const struct cairn_error *e;
-	struct buf b = BUF_INIT;
 	struct stat st;
-	char *dir;
+	char *dir, *tmp = NULL;
+	int in = -1, out = -1;
 
 	if (lstat(from, &st) < 0 || !S_ISREG(st.st_mode))
 		return NULL;
-	buf_init(&b);
 	dir = fs_dirname(to);
-	e = fs_mkdirs(dir, 0777);
-	if (e == NULL)
-		e = fs_read_file(&b, from, (size_t)1 << 30);
-	if (e == NULL)
-		e = fs_atomic_write(to, b.s, b.len, st.st_mode & 0777);
+	if ((e = fs_mkdirs(dir, 0777)) != NULL)
+		goto done;
+	tmp = xasprintf("%s/.cairn-copy-XXXXXX", dir);
+	if ((in = open(from, O_RDONLY | O_CLOEXEC)) < 0 || (out = mkstemp(tmp)) < 0) {
+		e = err_errno("copy '%s'", from);
+		goto done;
+	}
+	if ((e = fs_copy_fd(out, in, (uint64_t)st.st_size)) == NULL &&
+	    (fchmod(out, st.st_mode & 0777) < 0 || rename(tmp, to) < 0))
+		e = err_errno("copy '%s'", from);
+done:
+	if (in >= 0)
+		close(in);
+	if (out >= 0)
+		close(out);
+	if (e && tmp)
+		unlink(tmp);
+	free(tmp);
 	free(dir);
-	buf_release(&b);
 	return e;
 }
 

@@ -50,6 +50,15 @@ expect_success 'exp run -j 2 runs a grid of experiments at the same time' '
 	test -z "$(ls .cairn/tmp/wt)"
 '
 
+expect_success 'uncommitted workspace changes go into the experiment, not into HEAD' '
+	printf "size: 8\nother: a\n" >params.yaml && echo "# note" >notes.txt &&
+	cairn exp run -n ws >../out && grep_q "experiment .ws. done" ../out &&
+	git show refs/cairn/exps/$BASE/ws:m.json >../m && grep_q "\"size\": 8" ../m &&
+	git show refs/cairn/exps/$BASE/ws:notes.txt >../n && grep_q note ../n &&
+	test $(wc -c <out.txt) = 3 && git checkout -q params.yaml && rm notes.txt &&
+	cairn exp remove ws >/dev/null
+'
+
 expect_success 'exp apply puts the experiment in the workspace, outputs included' '
 	cairn exp apply five >out && grep_q "size: 5" params.yaml && test $(wc -c <out.txt) = 5 &&
 	grep_q "size: 5" cairn.lock && cairn status >st && no_grep "stage" st &&
