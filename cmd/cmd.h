@@ -30,6 +30,7 @@ struct opt_values {
 	int count[OPT_MAX];          /* times given */
 	const char **vals[OPT_MAX];  /* arguments, in order */
 	bool quiet;                  /* the implicit -q/--quiet of tables without one */
+	int dashdash;                /* positional arguments given before "--", or -1 */
 };
 
 enum cmd_flags {

@@ -270,13 +270,11 @@ const struct cairn_error *scan_dir(struct tree **out, int rootfd, const char *re
 	free(s.stack);
 	pthread_cond_destroy(&s.more);
 	pthread_mutex_destroy(&s.lock);
-	if (s.failed) {
-		tree_free(t);
-		return err_load(&s.err);
-	}
+	e = s.failed ? err_load(&s.err) : NULL;
 	/* what is stored must stay inside when followed, also through other links */
-	if (o->strict && (e = tree_check_links(t, rel)) != NULL) {
+	if (e == NULL && o->strict && (e = tree_check_links(t, rel)) != NULL)
 		e = err_new(CAIRN_ERR_FAILED, "cannot track '%s': %s", rel, e->msg);
+	if (e) {
 		tree_free(t);
 		return e;
 	}

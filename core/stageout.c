@@ -243,8 +243,8 @@ done:
 	return e;
 }
 
-const struct cairn_error *stageout_rev_collect(struct out_list *l, struct repo *r,
-					       const char *spec)
+const struct cairn_error *stageout_rev_locked(struct out_list *l, struct repo *r,
+					      const char *spec)
 {
 	const struct cairn_error *e;
 	struct lockfile lk;
@@ -253,6 +253,16 @@ const struct cairn_error *stageout_rev_collect(struct out_list *l, struct repo *
 		return e;
 	lockfile_outs(l, &lk);
 	lockfile_release(&lk);
+	return NULL;
+}
+
+const struct cairn_error *stageout_rev_collect(struct out_list *l, struct repo *r,
+					       const char *spec)
+{
+	const struct cairn_error *e;
+
+	if ((e = stageout_rev_locked(l, r, spec)) != NULL)
+		return e;
 	if ((e = rev_pointers(l, r, spec)) == NULL && l->n)
 		qsort(l->v, l->n, sizeof(*l->v), stageout_cmp);
 	return e;

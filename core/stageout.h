@@ -51,6 +51,10 @@ struct out_list;
  */
 const struct cairn_error *stageout_collect(struct out_list *l, struct repo *r, char **paths,
 					   int n);
+/* Only the cached outputs cairn.lock records at revision spec, appended to l (unsorted). */
+const struct cairn_error *stageout_rev_locked(struct out_list *l, struct repo *r,
+					      const char *spec);
+
 /*
  * Every tracked output of revision spec, read from Git objects (rev.h): its
  * pointer files' outputs and the cached outputs its cairn.lock records, in

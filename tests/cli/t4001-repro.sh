@@ -121,12 +121,14 @@ expect_success 'checkout refuses to overwrite a modified stage output without --
 	cairn checkout --force d.out && no_grep mine d.out
 '
 
-expect_success 'gc -w keeps the stage outputs cairn.lock records, drops the rest' '
+expect_success 'gc keeps the stage outputs cairn.lock records (workspace and branch tips), drops the rest' '
 	cairn checkout --force -q &&
 	find .cairn/cache/sha256 -type f -exec touch -h -d "-2 hours" {} + &&
 	echo other >other.txt && cairn add -q other.txt && rm other.txt.cairn other.txt &&
 	find .cairn/cache/sha256 -type f -exec touch -h -d "-2 hours" {} + &&
-	cairn gc -w >out && grep_q "removed" out &&
+	must_fail cairn gc -w 2>err && grep_q "branches and tags still name data" err &&
+	grep_q "d.out. of HEAD" err &&
+	cairn gc -w -a >out && grep_q "removed" out &&
 	d=$(sha256 d.out) && path_is_file .cairn/cache/sha256/$(echo $d | cut -c1-2)/$(echo $d | cut -c3-) &&
 	o=$(echo other | sha256sum | cut -c1-64) &&
 	path_is_missing .cairn/cache/sha256/$(echo $o | cut -c1-2)/$(echo $o | cut -c3-) &&

@@ -28,6 +28,13 @@ expect_success 'reproduce an older commit in a fresh clone, data pulled from the
 	path_is_missing gen.out && path_is_missing raw.txt && git status --porcelain >../st && test ! -s ../st
 '
 
+expect_success 'fetch --rev brings the stage outputs of an older revision into the cache' '
+	git clone -q a e && cd e &&
+	sha=$(git show HEAD~1:cairn.lock | sed -n "s/^ *sha256: //p" | tail -n 1) && test -n "$sha" &&
+	cairn fetch --rev HEAD~1 >/dev/null &&
+	path_is_file .cairn/cache/sha256/$(echo $sha | cut -c1-2)/$(echo $sha | cut -c3-)
+'
+
 expect_success 'without the data anywhere, reproduce fails and says so' '
 	git clone -q a d && cd d && rm -rf "$STORE.moved" && mv "$STORE" "$STORE.moved" &&
 	must_fail cairn reproduce HEAD~1 >out 2>err; rc=$?
