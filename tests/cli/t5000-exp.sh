@@ -79,6 +79,16 @@ expect_success 'exp branch makes a branch; exp remove drops experiments' '
 	must_fail cairn exp remove grid-1 2>err && grep_q "no experiment .grid-1." err
 '
 
+expect_success 'gc --all-experiments keeps the outputs experiments recorded' '
+	git branch -q -D try-five && find .cairn/cache/sha256 -type f -exec touch -h -d "-2 hours" {} + &&
+	x5=$(printf xxxxx | sha256sum | cut -c1-64) &&
+	path_is_file .cairn/cache/sha256/$(echo $x5 | cut -c1-2)/$(echo $x5 | cut -c3-) &&
+	cairn gc -w -a --all-experiments >../out &&
+	path_is_file .cairn/cache/sha256/$(echo $x5 | cut -c1-2)/$(echo $x5 | cut -c3-) &&
+	cairn gc -w -a >../out &&
+	path_is_missing .cairn/cache/sha256/$(echo $x5 | cut -c1-2)/$(echo $x5 | cut -c3-)
+'
+
 expect_success 'refusals: an existing name, a bad -S, an unknown experiment or subcommand' '
 	must_fail cairn exp run -n five -S size=9 2>err && grep_q "experiment .five. exists" err &&
 	must_fail --code=2 cairn exp run -S size 2>err && grep_q "KEY=VALUE" err &&
