@@ -177,6 +177,22 @@ bool cache_has_fresh(const struct cache *c, const struct oid *id)
 	return true;
 }
 
+const struct cairn_error *cache_stat_object(struct stat *st, const struct cache *c,
+					    const struct oid *id)
+{
+	char rel[CAIRN_OID_HEXLEN + 2];
+
+	cache_relname(rel, id);
+	if (fstatat(c->objfd, rel, st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return err_new(CAIRN_ERR_NOT_FOUND, "object %s is not in the cache", oid_hex(id));
+		return err_errno("stat object %s", oid_hex(id));
+	}
+	if (!S_ISREG(st->st_mode))
+		return err_new(CAIRN_ERR_CORRUPT, "object %s is not a regular file", oid_hex(id));
+	return NULL;
+}
+
 const struct cairn_error *cache_open_object(int *fd, uint64_t *size, const struct cache *c,
 					    const struct oid *id)
 {

@@ -19,11 +19,13 @@
 
 #include "core/buf.h"
 #include "core/cache.h"
+#include "core/cachewalk.h"
 #include "core/digest.h"
-#include "core/fault.h"
 #include "core/fsutil.h"
 #include "core/link.h"
+#include "core/oidset.h"
 #include "core/out.h"
+#include "core/place.h"
 #include "core/ptr.h"
 #include "core/repo.h"
 #include "core/scan.h"
@@ -47,6 +49,8 @@ struct checkout_run {
 	uint64_t total;     /* files to place */
 	uint64_t done;
 	struct buf path;    /* current path, relative to the root */
+	struct place_queue *queue; /* files to write, placed on all cores after the walk */
+	struct oidset ids;  /* every file object of the recorded tree */
 };
 
 static void checkout_note(struct buf *b, size_t *n, const char *path, const char *why)
@@ -89,10 +93,19 @@ static const struct cairn_error *checkout_classify(const char *path, enum tree_c
 
 static const struct cairn_error *checkout_count(const char *path, struct tree_entry *e, void *arg)
 {
+	(void)path;
+	((struct checkout_run *)arg)->total++;
+	oidset_add(&((struct checkout_run *)arg)->ids, &e->id);
+	return NULL;
+}
+
+/* Name the files whose objects the cache lacks (ids left in run->ids are the missing ones). */
+static const struct cairn_error *checkout_missing(const char *path, struct tree_entry *e,
+						  void *arg)
+{
 	struct checkout_run *run = arg;
 
-	run->total++;
-	if (!cache_has(run->w->cache, &e->id)) {
+	if (oidset_has(&run->ids, &e->id)) {
 		char *full = fs_join(run->prefix, path);
 		char why[80];
 
@@ -109,29 +122,25 @@ static void checkout_progress(struct checkout_run *run)
 		run->opts->progress(run->done, run->total, run->opts->progress_arg);
 }
 
-/* Place one file at dirfd/name and record it in the state database. */
-static const struct cairn_error *checkout_put_file(struct checkout_run *run, int dirfd,
-						   const char *name, const struct tree_entry *e)
+/* Queue the file at run->path (name in its folder) for placing after the walk. */
+static const struct cairn_error *checkout_put_file(struct checkout_run *run, const char *name,
+						   const struct tree_entry *e)
 {
-	const struct cairn_error *err;
-	enum link_type used;
-	struct stat st;
-	int64_t now;
+	size_t dirlen = run->path.len > strlen(name) ? run->path.len - strlen(name) - 1 : 0;
+	char *dir = xstrndup(run->path.s, dirlen);
 
-	/* Ctrl-C stops between files: every file placed so far is whole */
-	if (run->w->digest.cancel && (err = run->w->digest.cancel(run->w->digest.cancel_arg)) != NULL)
-		return err;
-	fault_point("checkout-file");
-	err = link_put(&used, &run->w->link, dirfd, name, &e->id, e->size, e->exec);
-	if (err)
-		return err_wrap(err, "'%s'", run->path.s);
-	now = fs_now_ns();
-	if (used != LINK_SYMLINK && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		state_record(run->w->state, run->path.s, &st, &e->id, now);
-	run->res->written++;
-	run->done++;
-	checkout_progress(run);
+	place_add(run->queue, dir, name, &e->id, e->size, e->exec);
+	free(dir);
 	return NULL;
+}
+
+static void checkout_on_placed(uint64_t placed, uint64_t queued, void *arg)
+{
+	struct checkout_run *run = arg;
+
+	(void)queued;
+	if (run->opts->progress)
+		run->opts->progress(run->done + placed, run->total, run->opts->progress_arg);
 }
 
 static const struct cairn_error *checkout_put_link(struct checkout_run *run, int dirfd,
@@ -198,7 +207,7 @@ static const struct cairn_error *checkout_apply_entry(struct checkout_run *run, 
 		}
 		if (b && b->type == TREE_DIR && (e = checkout_remove(run, dirfd, name)) != NULL)
 			return e;
-		return checkout_put_file(run, dirfd, name, a);
+		return checkout_put_file(run, name, a);
 	case TREE_SYMLINK:
 		if (b && b->type == TREE_SYMLINK && strcmp(a->target, b->target) == 0)
 			return NULL;
@@ -336,6 +345,8 @@ const struct cairn_error *checkout_out(struct checkout_result *res, struct work 
 	buf_init(&run.missing);
 	buf_init(&run.path);
 	buf_adds(&run.path, o->rel);
+	oidset_init(&run.ids);
+	run.queue = place_new();
 
 	/* 1. the recorded side, validated, and every object present */
 	a.name = (char *)o->name;
@@ -359,6 +370,11 @@ const struct cairn_error *checkout_out(struct checkout_result *res, struct work 
 		a.sub = rec;
 		run.prefix = o->rel;
 		tree_walk_files(rec, checkout_count, &run);
+		/* one stat per object, on all cores; what is left in ids is missing */
+		if ((e = cachewalk_keep_missing(&run.ids, w->cache, w->digest.jobs)) != NULL)
+			goto done;
+		if (run.ids.n)
+			tree_walk_files(rec, checkout_missing, &run);
 	} else {
 		a.type = TREE_FILE;
 		run.total = 1;
@@ -403,6 +419,13 @@ const struct cairn_error *checkout_out(struct checkout_result *res, struct work 
 	run.path.len = 0;
 	buf_adds(&run.path, o->rel);
 	e = checkout_apply_entry(&run, dfd, o->name, &a, b);
+	if (e == NULL) {
+		uint64_t placed;
+
+		e = place_run(&placed, run.queue, w, checkout_on_placed, &run);
+		run.res->written += placed;
+		run.done += placed;
+	}
 	checkout_progress(&run);
 done:
 	if (dfd >= 0)
@@ -412,5 +435,7 @@ done:
 	buf_release(&run.unsafe);
 	buf_release(&run.missing);
 	buf_release(&run.path);
+	place_free(run.queue);
+	oidset_release(&run.ids);
 	return e;
 }
