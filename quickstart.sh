@@ -20,7 +20,7 @@ done
 # build: the toolchain and the libraries cairn links against
 BUILD_PKGS="gcc make autoconf automake autoconf-archive pkg-config git ca-certificates
  libgit2-dev libcurl4-openssl-dev libssl-dev zlib1g-dev libyaml-dev libjansson-dev
- libsqlite3-dev libinih-dev"
+ libsqlite3-dev libinih-dev libxml2-dev"
 # demo: real datasets and scikit-learn for the example pipeline
 DEMO_PKGS="python3 python3-sklearn python3-yaml"
 # tests: man page lint, the local S3 server (OpenStack Swift + s3api), awscli as

@@ -1,7 +1,9 @@
 /*
  * add.c: cairn add PATH...: store files and folders in the cache and write
- * their pointer files. Every path is checked before any is stored, so a
- * refused path changes nothing. See cairn-add(1).
+ * their pointer files. Every path is checked (place, existence, git,
+ * overlap) before any is stored; what only reading a folder shows (a bad
+ * name deep inside) stops the command at that path, changing nothing for
+ * it. See cairn-add(1).
  */
 #include "buildconf.h"
 
@@ -36,9 +38,9 @@ static const struct cairn_error *add_check_pairs(char **rels, int n)
 			if (i == j)
 				continue;
 			if (strcmp(rels[i], rels[j]) == 0 && i < j)
-				return err_new(CAIRN_ERR_USAGE, "'%s' is named twice", rels[i]);
+				return err_new(CAIRN_ERR_FAILED, "'%s' is named twice", rels[i]);
 			if (strncmp(rels[i], rels[j], li) == 0 && rels[j][li] == '/')
-				return err_new(CAIRN_ERR_USAGE, "'%s' is inside '%s', also named", rels[j],
+				return err_new(CAIRN_ERR_FAILED, "'%s' is inside '%s', also named", rels[j],
 					       rels[i]);
 		}
 	return NULL;
@@ -57,8 +59,18 @@ static const struct cairn_error *cmd_add(struct cmd_ctx *c)
 		free(rels);
 		return e;
 	}
-	if (opt_given(c, ADD_JOBS))
-		w.digest.jobs = atoi(opt_str(c, ADD_JOBS));
+	if (opt_given(c, ADD_JOBS)) {
+		const char *arg = opt_str(c, ADD_JOBS);
+		char *end;
+		long n = strtol(arg, &end, 10);
+
+		if (*arg == '\0' || *end != '\0' || n < 1 || n > 4096) {
+			e = err_new(CAIRN_ERR_USAGE, "'-j %s': the number of threads must be 1 to 4096",
+				    arg);
+			goto done;
+		}
+		w.digest.jobs = (int)n;
+	}
 	for (i = 0; i < c->argc && e == NULL; i++)
 		if ((e = repo_relpath(&rels[i], c->repo, c->argv[i])) == NULL)
 			e = add_check(&w, rels[i]);
@@ -80,9 +92,10 @@ static const struct cairn_error *cmd_add(struct cmd_ctx *c)
 		if (quiet)
 			continue;
 		if (res.type == PTR_DIR)
-			printf("%s %s (%llu files, %s)\n",
+			printf("%s %s (%llu file%s, %s)\n",
 			       res.created ? "added" : res.changed ? "updated" : "unchanged", rels[i],
-			       (unsigned long long)res.nfiles, cmd_size(res.size));
+			       (unsigned long long)res.nfiles, res.nfiles == 1 ? "" : "s",
+			       cmd_size(res.size));
 		else
 			printf("%s %s (%s)\n",
 			       res.created ? "added" : res.changed ? "updated" : "unchanged", rels[i],
@@ -92,6 +105,7 @@ static const struct cairn_error *cmd_add(struct cmd_ctx *c)
 	if (e == NULL && any && !quiet)
 		fprintf(stderr, "cairn: hint: record the change in git: git add the .cairn "
 				"pointer files and .gitignore\n");
+done:
 	work_close(&w);
 	for (i = 0; i < c->argc; i++)
 		free(rels[i]);

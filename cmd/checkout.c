@@ -12,6 +12,7 @@
 
 #include "core/checkout.h"
 #include "core/out.h"
+#include "core/repo.h"
 #include "core/work.h"
 
 static const struct opt_spec checkout_opts[] = {
@@ -28,15 +29,6 @@ static void checkout_on_progress(uint64_t done, uint64_t total, void *arg)
 	progress_update(arg, done, total, 0, 0);
 }
 
-/* Report one failed output and keep going; the last error is returned. */
-static void checkout_report(const struct cairn_error *e)
-{
-	fflush(stdout);
-	fprintf(stderr, "cairn: error: %s\n", e->msg);
-	if (e->hint)
-		fprintf(stderr, "cairn: hint: %s\n", e->hint);
-}
-
 static const struct cairn_error *cmd_checkout(struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
@@ -44,6 +36,7 @@ static const struct cairn_error *cmd_checkout(struct cmd_ctx *c)
 	struct checkout_opts co = { 0 };
 	bool quiet = c->quiet || opt_given(c, CHECKOUT_QUIET);
 	size_t i, failed = 0;
+	bool in_git;
 	struct err_copy last;
 	struct work w;
 
@@ -61,6 +54,9 @@ static const struct cairn_error *cmd_checkout(struct cmd_ctx *c)
 
 		if ((e = cmd_cancelled(NULL)) != NULL)
 			break;
+		if (!quiet && repo_git_tracked(&in_git, c->repo, outs.v[i].rel) == NULL && in_git)
+			cmd_warn("'%s' is tracked by both git and cairn; run: git rm --cached '%s'",
+				 outs.v[i].rel, outs.v[i].rel);
 		q.quiet = quiet;
 		prog = progress_new(&q, outs.v[i].rel);
 		co.progress = checkout_on_progress;
@@ -69,7 +65,7 @@ static const struct cairn_error *cmd_checkout(struct cmd_ctx *c)
 		progress_done(prog);
 		if (oe) {
 			if (failed++)
-				checkout_report(err_load(&last));
+				cmd_report(err_load(&last));
 			err_save(&last, oe);
 			continue;
 		}
@@ -78,7 +74,7 @@ static const struct cairn_error *cmd_checkout(struct cmd_ctx *c)
 	}
 	if (e == NULL && failed)
 		e = failed == 1 ? err_load(&last)
-				: (checkout_report(err_load(&last)),
+				: (cmd_report(err_load(&last)),
 				   err_new(last.code, "%zu outputs were not checked out", failed));
 	out_list_release(&outs);
 	work_close(&w);

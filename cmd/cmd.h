@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/error.h"
 
@@ -82,8 +83,8 @@ struct progress *progress_new(const struct cmd_ctx *c, const char *what);
 void progress_update(struct progress *p, uint64_t done, uint64_t total, uint64_t bytes,
 		     uint64_t bytes_total);
 void progress_done(struct progress *p);
-/* What is counted ("files" unless set; a static string). */
-void progress_unit(struct progress *p, const char *unit);
+/* What the counts count ("files" by default); unit must outlive p. */
+void progress_set_unit(struct progress *p, const char *unit);
 /* Erase a drawn line before other output; the next update draws it again. */
 void progress_clear(struct progress *p);
 void cmd_digest_progress(uint64_t files, uint64_t files_total, uint64_t bytes,
@@ -101,5 +102,11 @@ void cmd_hint_git_add(const char *const *paths, size_t n);
 
 /* Print a warning line "cairn: warning: ..." on stderr. */
 void cmd_warn(const char *fmt, ...) CAIRN_PRINTF(1, 2);
+/* Print "cairn: error: MSG" and the hint line, if any, on stderr. */
+void cmd_report(const struct cairn_error *e);
+/* text with control bytes and invalid UTF-8 spelled \xNN (caller frees): one line, valid UTF-8. */
+char *cmd_escape(const char *text);
+/* Print prefix and the escaped text as one line. */
+void cmd_print_line(FILE *f, const char *prefix, const char *text);
 
 #endif

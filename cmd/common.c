@@ -15,9 +15,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/buf.h"
 #include "core/config.h"
 #include "core/fsutil.h"
 #include "core/lock.h"
+#include "core/name.h"
 #include "core/repo.h"
 #include "core/tempfile.h"
 #include "core/work.h"
@@ -87,21 +89,69 @@ void cmd_hint_git_add(const char *const *paths, size_t n)
 	fputs(i < n ? " ...\n" : "\n", stderr);
 }
 
+char *cmd_escape(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	size_t i = 0, n = strlen(text);
+	struct buf b = BUF_INIT;
+
+	buf_init(&b);
+	while (i < n) {
+		size_t len = s[i] < 0x80 ? 1 : s[i] >= 0xf0 ? 4 : s[i] >= 0xe0 ? 3 : 2;
+
+		if (s[i] >= 0x80 && i + len <= n && name_utf8_valid(text + i, len)) {
+			buf_add(&b, s + i, len);
+			i += len;
+			continue;
+		}
+		if (s[i] < 0x20 || s[i] >= 0x7f)
+			buf_addf(&b, "\\x%02x", s[i]);
+		else
+			buf_addch(&b, (char)s[i]);
+		i++;
+	}
+	return buf_detach(&b);
+}
+
+void cmd_print_line(FILE *f, const char *prefix, const char *text)
+{
+	char *t = cmd_escape(text);
+
+	fprintf(f, "%s%s\n", prefix, t);
+	free(t);
+}
+
+void cmd_report(const struct cairn_error *e)
+{
+	fflush(stdout);
+	cmd_print_line(stderr, "cairn: error: ", e->msg);
+	if (e->hint)
+		cmd_print_line(stderr, "cairn: hint: ", e->hint);
+}
+
 void cmd_warn(const char *fmt, ...)
 {
 	va_list ap;
+	int n;
 
 	fflush(stdout);
-	fputs("cairn: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	n = vsnprintf(NULL, 0, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	if (n > 0) {
+		char *text = xmalloc((size_t)n + 1);
+
+		va_start(ap, fmt);
+		vsnprintf(text, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+		cmd_print_line(stderr, "cairn: warning: ", text);
+		free(text);
+	}
 }
 
 struct progress {
 	const char *what;
-	const char *unit; /* "files" */
+	const char *unit; /* "files" unless progress_set_unit */
 	int64_t last_ns;
 	int64_t start_ns;
 	bool drawn;
@@ -163,7 +213,7 @@ void progress_update(struct progress *p, uint64_t done, uint64_t total, uint64_t
 	progress_draw(p, done, total, bytes, bytes_total);
 }
 
-void progress_unit(struct progress *p, const char *unit)
+void progress_set_unit(struct progress *p, const char *unit)
 {
 	if (p)
 		p->unit = unit;

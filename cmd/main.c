@@ -23,13 +23,15 @@
 #include "core/tempfile.h"
 
 extern const struct cmd_entry cmd_add_entry, cmd_checkout_entry, cmd_commit_entry,
-	cmd_fsck_entry, cmd_gc_entry, cmd_help_entry, cmd_init_entry, cmd_move_entry,
+	cmd_config_entry, cmd_fetch_entry, cmd_fsck_entry, cmd_gc_entry, cmd_help_entry,
+	cmd_init_entry, cmd_move_entry, cmd_pull_entry, cmd_push_entry, cmd_remote_entry,
 	cmd_remove_entry, cmd_status_entry, cmd_unprotect_entry, cmd_version_entry;
 
 const struct cmd_entry *const cmd_entries[] = {
-	&cmd_add_entry, &cmd_checkout_entry, &cmd_commit_entry, &cmd_fsck_entry, &cmd_gc_entry,
-	&cmd_help_entry, &cmd_init_entry, &cmd_move_entry, &cmd_remove_entry, &cmd_status_entry,
-	&cmd_unprotect_entry, &cmd_version_entry, NULL,
+	&cmd_add_entry, &cmd_checkout_entry, &cmd_commit_entry, &cmd_config_entry,
+	&cmd_fetch_entry, &cmd_fsck_entry, &cmd_gc_entry, &cmd_help_entry, &cmd_init_entry,
+	&cmd_move_entry, &cmd_pull_entry, &cmd_push_entry, &cmd_remote_entry, &cmd_remove_entry,
+	&cmd_status_entry, &cmd_unprotect_entry, &cmd_version_entry, NULL,
 };
 
 static int main_exit_code(const struct cairn_error *e)
@@ -43,11 +45,8 @@ static int main_exit_code(const struct cairn_error *e)
 
 static int main_fail(const struct cairn_error *e, const struct cmd_entry *ce)
 {
-	fflush(stdout);
-	fprintf(stderr, "cairn: error: %s\n", e->msg);
-	if (e->hint)
-		fprintf(stderr, "cairn: hint: %s\n", e->hint);
-	else if (e->code == CAIRN_ERR_USAGE && ce) {
+	cmd_report(e);
+	if (e->hint == NULL && e->code == CAIRN_ERR_USAGE && ce) {
 		struct buf b = BUF_INIT;
 
 		buf_init(&b);
@@ -126,8 +125,9 @@ int main(int argc, char **argv)
 			main_usage(stdout);
 			return 0;
 		} else {
+			code = main_fail(err_new(CAIRN_ERR_USAGE, "unknown option '%s'", a), NULL);
 			main_usage(stderr);
-			return main_fail(err_new(CAIRN_ERR_USAGE, "unknown option '%s'", a), NULL);
+			return code;
 		}
 	}
 	if (i >= argc) {
@@ -145,7 +145,7 @@ int main(int argc, char **argv)
 		memset(&vals, 0, sizeof(vals));
 		c.argc--;
 		c.argv++;
-		help = false;
+		help = c.argc > 0 && (strcmp(c.argv[0], "-h") == 0 || strcmp(c.argv[0], "--help") == 0);
 	} else if ((e = opt_parse(&vals, &c.argc, &c.argv, ce, &help)) != NULL) {
 		return main_fail(e, ce);
 	}

@@ -64,7 +64,7 @@ void opt_help(struct buf *b, const struct cmd_entry *ce)
 	for (i = 0; i < n; i++)
 		if (o[i].short_name == 'q')
 			break;
-	if (i == n)
+	if (i == n && !(ce->flags & CMD_NO_OPTS))
 		buf_addf(b, "  %-26s %s\n", "-q, --quiet", "print nothing but errors");
 	buf_addf(b, "  %-26s %s\n", "-h, --help", "show this help");
 	buf_addf(b, "\nSee 'man cairn-%s' for more.\n", ce->name);

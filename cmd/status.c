@@ -12,6 +12,7 @@
 
 #include <jansson.h>
 
+#include "cmd/xfer.h"
 #include "core/out.h"
 #include "core/ptr.h"
 #include "core/status.h"
@@ -20,10 +21,13 @@
 static const struct opt_spec status_opts[] = {
 	{ 'q', "quiet", NULL, "print nothing; exit 1 when anything is not up to date" },
 	{ 0, "json", NULL, "print JSON" },
+	{ 'c', "cloud", NULL, "compare with a remote: what to push, to pull, missing" },
+	{ 'r', "remote", "NAME", "with --cloud: the remote (default: core.remote)" },
+	{ 'j', "jobs", "N", "with --cloud: requests at a time" },
 	{ 0, NULL, NULL, NULL },
 };
 
-enum { STATUS_QUIET, STATUS_JSON };
+enum { STATUS_QUIET, STATUS_JSON, STATUS_CLOUD, STATUS_REMOTE, STATUS_JOBS };
 
 static void status_print(const struct out *o, const struct status_result *r)
 {
@@ -37,9 +41,13 @@ static void status_print(const struct out *o, const struct status_result *r)
 		printf("modified: %s (the recorded version is not in the cache)\n", o->rel);
 	else
 		printf("%s: %s\n", status_kind_name(r->kind), o->rel);
-	for (i = 0; i < r->n; i++)
-		printf("    %-9s %s\n", status_change_name(r->changes[i].change),
-		       r->changes[i].path);
+	for (i = 0; i < r->n; i++) {
+		/* workspace names may be anything: one line, valid UTF-8 */
+		char *p = cmd_escape(r->changes[i].path);
+
+		printf("    %-9s %s\n", status_change_name(r->changes[i].change), p);
+		free(p);
+	}
 }
 
 static json_t *status_json(const struct out *o, const struct status_result *r)
@@ -56,8 +64,10 @@ static json_t *status_json(const struct out *o, const struct status_result *r)
 		json_object_set_new(j, "also_in_git", json_true());
 	for (i = 0; i < r->n; i++) {
 		json_t *c = json_object();
+		char *p = cmd_escape(r->changes[i].path);
 
-		json_object_set_new(c, "path", json_string(r->changes[i].path));
+		json_object_set_new(c, "path", json_string(p));
+		free(p);
 		json_object_set_new(c, "change", json_string(status_change_name(r->changes[i].change)));
 		json_array_append_new(ch, c);
 	}
@@ -68,12 +78,21 @@ static json_t *status_json(const struct out *o, const struct status_result *r)
 static const struct cairn_error *cmd_status(struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
-	bool quiet = opt_given(c, STATUS_QUIET), json = opt_given(c, STATUS_JSON);
+	bool quiet = c->quiet || opt_given(c, STATUS_QUIET), json = opt_given(c, STATUS_JSON);
 	struct out_list outs = OUT_LIST_INIT;
 	json_t *jouts = json ? json_array() : NULL;
 	size_t i, dirty = 0;
 	struct work w;
 
+	if (opt_given(c, STATUS_CLOUD)) {
+		json_decref(jouts);
+		return cmd_status_cloud(c, opt_str(c, STATUS_REMOTE), opt_str(c, STATUS_JOBS), json,
+					quiet);
+	}
+	if (opt_given(c, STATUS_REMOTE) || opt_given(c, STATUS_JOBS)) {
+		json_decref(jouts);
+		return err_new(CAIRN_ERR_USAGE, "--remote and --jobs go with --cloud");
+	}
 	if ((e = cmd_work_open(&w, c)) != NULL)
 		return e;
 	e = c->argc ? out_collect_args(&outs, c->repo, c->argv, c->argc)

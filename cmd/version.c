@@ -16,12 +16,19 @@
 #include <yaml.h>
 #include <zlib.h>
 
+static const struct opt_spec version_opts[] = {
+	{ 'v', "verbose", NULL, "also print the versions of the libraries cairn runs with" },
+	{ 0, NULL, NULL, NULL },
+};
+
+enum { VERSION_VERBOSE };
+
 static const struct cairn_error *cmd_version(struct cmd_ctx *c)
 {
 	int maj, min, rev;
 
 	printf("cairn %s\n", PACKAGE_VERSION);
-	if (c->verbose) {
+	if (c->verbose || opt_given(c, VERSION_VERBOSE)) {
 		git_libgit2_version(&maj, &min, &rev);
 		printf("libgit2 %d.%d.%d\n", maj, min, rev);
 		printf("%s\n", curl_version());
@@ -38,7 +45,7 @@ const struct cmd_entry cmd_version_entry = {
 	.name = "version",
 	.args = "",
 	.summary = "print the version of cairn",
-	.opts = NULL,
+	.opts = version_opts,
 	.min_args = 0,
 	.max_args = 0,
 	.flags = 0,

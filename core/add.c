@@ -39,6 +39,19 @@ static bool add_has_ptr_suffix(const char *s)
 	return n > k && strcmp(s + n - k, PTR_SUFFIX) == 0;
 }
 
+/* A file checked out as a symlink into the cache (cache.type symlink) stands for that file. */
+static bool add_is_cache_link(struct work *w, int dfd, const char *name)
+{
+	char target[4096];
+	struct oid id;
+	ssize_t n = readlinkat(dfd, name, target, sizeof(target) - 1);
+
+	if (n <= 0)
+		return false;
+	target[n] = '\0';
+	return scan_cache_link(&id, target, cache_dir(w->cache));
+}
+
 const struct cairn_error *add_check(struct work *w, const char *rel)
 {
 	const struct cairn_error *e;
@@ -46,51 +59,53 @@ const struct cairn_error *add_check(struct work *w, const char *rel)
 	char *dir, *above = NULL, *under = NULL, *comp, *copy, *save = NULL;
 	const char *why;
 	struct stat st;
-	bool tracked;
+	bool tracked, cache_link = false;
 	int dfd, rc;
 
 	if (*rel == '\0')
-		return err_new(CAIRN_ERR_USAGE, "cannot track the repository root");
+		return err_new(CAIRN_ERR_FAILED, "cannot track the repository root");
 	copy = xstrdup(rel);
 	e = NULL;
 	for (comp = strtok_r(copy, "/", &save); comp && !e; comp = strtok_r(NULL, "/", &save)) {
 		if (strcasecmp(comp, ".git") == 0)
-			e = err_new(CAIRN_ERR_USAGE, "cannot track '%s': it is inside '.git'", rel);
+			e = err_new(CAIRN_ERR_FAILED, "cannot track '%s': it is inside '.git'", rel);
 		else if (comp == copy && strcmp(comp, ".cairn") == 0)
-			e = err_new(CAIRN_ERR_USAGE, "cannot track '%s': it is inside '.cairn'", rel);
+			e = err_new(CAIRN_ERR_FAILED, "cannot track '%s': it is inside '.cairn'", rel);
 	}
 	free(copy);
 	if (e)
 		return e;
 	if (add_has_ptr_suffix(rel))
-		return err_new(CAIRN_ERR_USAGE, "cannot track '%s': it is a cairn pointer file", rel);
+		return err_new(CAIRN_ERR_FAILED, "cannot track '%s': it is a cairn pointer file", rel);
 	if ((why = name_check(fs_basename(rel))) != NULL ||
 	    (strpbrk(fs_basename(rel), "\n\r") && (why = "name contains a line break")))
-		return err_new(CAIRN_ERR_USAGE, "cannot track '%s': %s", rel, why);
+		return err_new(CAIRN_ERR_FAILED, "cannot track '%s': %s", rel, why);
 	if (!name_utf8_valid(rel, strlen(rel)))
-		return err_new(CAIRN_ERR_USAGE, "cannot track '%s': path is not valid UTF-8", rel);
+		return err_new(CAIRN_ERR_FAILED, "cannot track '%s': path is not valid UTF-8", rel);
 	dir = strchr(rel, '/') ? fs_dirname(rel) : xstrdup("");
 	e = fs_open_dir_beneath(&dfd, r->rootfd, dir, false);
 	free(dir);
 	if (e)
 		return err_wrap(e, "cannot track '%s'", rel);
 	rc = fstatat(dfd, fs_basename(rel), &st, AT_SYMLINK_NOFOLLOW);
+	if (rc == 0 && S_ISLNK(st.st_mode))
+		cache_link = add_is_cache_link(w, dfd, fs_basename(rel));
 	close(dfd);
 	if (rc < 0) {
 		if (errno == ENOENT)
 			return err_new(CAIRN_ERR_NOT_FOUND, "'%s' does not exist", rel);
 		return err_errno("stat '%s'", rel);
 	}
-	if (S_ISLNK(st.st_mode))
-		return err_hint(err_new(CAIRN_ERR_USAGE, "cannot track '%s': it is a symlink", rel),
+	if (S_ISLNK(st.st_mode) && !cache_link)
+		return err_hint(err_new(CAIRN_ERR_FAILED, "cannot track '%s': it is a symlink", rel),
 				"track the file or folder it points to instead");
-	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode))
-		return err_new(CAIRN_ERR_USAGE, "cannot track '%s': not a regular file or folder", rel);
+	if (!S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode) && !cache_link)
+		return err_new(CAIRN_ERR_FAILED, "cannot track '%s': not a regular file or folder", rel);
 	if ((e = out_tracked_above(&above, r, rel)) != NULL)
 		return e;
 	if (above) {
 		above[strlen(above) - strlen(PTR_SUFFIX)] = '\0';
-		e = err_hint(err_new(CAIRN_ERR_USAGE, "'%s' is inside tracked folder '%s'", rel, above),
+		e = err_hint(err_new(CAIRN_ERR_FAILED, "'%s' is inside tracked folder '%s'", rel, above),
 			     "run 'cairn add %s' to update it", above);
 		free(above);
 		return e;
@@ -98,13 +113,13 @@ const struct cairn_error *add_check(struct work *w, const char *rel)
 	if ((e = repo_git_tracked(&tracked, r, rel)) != NULL)
 		return e;
 	if (tracked)
-		return err_hint(err_new(CAIRN_ERR_USAGE, "'%s' is already tracked by git", rel),
+		return err_hint(err_new(CAIRN_ERR_FAILED, "'%s' is already tracked by git", rel),
 				"stop tracking it in git first: git rm --cached '%s'", rel);
 	if (S_ISDIR(st.st_mode)) {
 		if ((e = repo_git_tracked_under(&under, r, rel)) != NULL)
 			return e;
 		if (under) {
-			e = err_hint(err_new(CAIRN_ERR_USAGE,
+			e = err_hint(err_new(CAIRN_ERR_FAILED,
 					     "'%s' holds '%s', which is tracked by git", rel, under),
 				     "stop tracking it in git first: git rm -r --cached '%s'", rel);
 			free(under);
@@ -212,7 +227,7 @@ const struct cairn_error *add_path(struct add_result *res, struct work *w, const
 			n = readlinkat(dfd, name, target, sizeof(target) - 1);
 			target[n < 0 ? 0 : n] = '\0';
 			if (n < 0 || !scan_cache_link(&fe.id, target, cache_dir(w->cache))) {
-				e = err_new(CAIRN_ERR_USAGE, "cannot track '%s': it is a symlink", rel);
+				e = err_new(CAIRN_ERR_FAILED, "cannot track '%s': it is a symlink", rel);
 				goto done;
 			}
 			fe.known = fe.cache_link = true;
@@ -226,7 +241,7 @@ const struct cairn_error *add_path(struct add_result *res, struct work *w, const
 		p->size = fe.size;
 		p->exec = fe.exec;
 	} else {
-		e = err_new(CAIRN_ERR_USAGE, "cannot track '%s': not a regular file or folder", rel);
+		e = err_new(CAIRN_ERR_FAILED, "cannot track '%s': not a regular file or folder", rel);
 		goto done;
 	}
 	/* every object is durable before the pointer names it */

@@ -60,6 +60,11 @@ static void buf_grow(struct buf *b, size_t extra)
 
 void buf_add(struct buf *b, const void *data, size_t n)
 {
+	if (n == 0) {
+		if (b->s == NULL)
+			buf_init(b);
+		return;
+	}
 	buf_grow(b, n);
 	memcpy(b->s + b->len, data, n);
 	b->len += n;

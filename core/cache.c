@@ -147,6 +147,18 @@ char *cache_path(const struct cache *c, const struct oid *id)
 	return xasprintf("%s/sha256/%s", c->dir, rel);
 }
 
+bool cache_has_size(const struct cache *c, const struct oid *id, uint64_t *size)
+{
+	char rel[CAIRN_OID_HEXLEN + 2];
+	struct stat st;
+
+	cache_relname(rel, id);
+	if (fstatat(c->objfd, rel, &st, 0) < 0 || !S_ISREG(st.st_mode))
+		return false;
+	*size = (uint64_t)st.st_size;
+	return true;
+}
+
 bool cache_has(const struct cache *c, const struct oid *id)
 {
 	char rel[CAIRN_OID_HEXLEN + 2];

@@ -31,6 +31,8 @@ void cache_set_quarantine(struct cache *c, const char *dir);
 char *cache_path(const struct cache *c, const struct oid *id);
 /* True when the object is present (and visible). */
 bool cache_has(const struct cache *c, const struct oid *id);
+/* Like cache_has, and gives the object's size. */
+bool cache_has_size(const struct cache *c, const struct oid *id, uint64_t *size);
 /* Like cache_has, and refreshes the object's mtime so gc's grace period protects it. */
 bool cache_has_fresh(const struct cache *c, const struct oid *id);
 /* lstat an object; NOT_FOUND when absent, CORRUPT when not a regular file. */

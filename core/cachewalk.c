@@ -148,121 +148,37 @@ const struct cairn_error *cachewalk_remove_temp(const struct cache *c, const cha
 }
 
 #define CACHEWALK_CHUNK 256
-#define CACHEWALK_LIST_MIN 2048 /* from this many ids on, list folders instead of stat'ing */
 
-struct cachewalk_present {
+struct cachewalk_stat {
 	const struct cache *c;
-	const struct oidset *ids;
-	unsigned char *have;   /* by index in ids */
-	size_t *byfan;         /* indexes of ids sorted by id, grouped by first byte */
-	size_t fan[257];       /* group b is byfan[fan[b] .. fan[b + 1]) */
+	const struct oid *ids;
+	size_t n;
+	int64_t *sizes;
 };
 
 static const struct cairn_error *cachewalk_stat_item(void *arg, size_t i, int thread)
 {
-	struct cachewalk_present *p = arg;
+	struct cachewalk_stat *p = arg;
 	size_t k, end = (i + 1) * CACHEWALK_CHUNK;
+	uint64_t size;
 
 	(void)thread;
-	if (end > p->ids->n)
-		end = p->ids->n;
+	if (end > p->n)
+		end = p->n;
 	for (k = i * CACHEWALK_CHUNK; k < end; k++)
-		p->have[k] = cache_has(p->c, &p->ids->v[k]);
+		p->sizes[k] = cache_has_size(p->c, &p->ids[k], &size) ? (int64_t)size : -1;
 	return NULL;
 }
 
-static int cachewalk_cmp_index(const void *a, const void *b, void *arg)
+const struct cairn_error *cachewalk_sizes(int64_t *sizes, const struct cache *c,
+					  const struct oid *ids, size_t n, int jobs)
 {
-	const struct oidset *ids = arg;
+	struct cachewalk_stat p;
 
-	return oid_cmp(&ids->v[*(const size_t *)a], &ids->v[*(const size_t *)b]);
-}
-
-/* Read fan-out folder b and mark the wanted ids it holds. */
-static const struct cairn_error *cachewalk_list_item(void *arg, size_t b, int thread)
-{
-	struct cachewalk_present *p = arg;
-	char *path, hex[CAIRN_OID_HEXLEN + 1];
-	struct dirent *de;
-	DIR *d;
-
-	(void)thread;
-	if (p->fan[b] == p->fan[b + 1])
-		return NULL;
-	path = xasprintf("%s/sha256/%02zx", cache_dir(p->c), b);
-	d = opendir(path);
-	free(path);
-	if (d == NULL)
-		return NULL; /* nothing there: all missing */
-	snprintf(hex, 3, "%02zx", b);
-	while ((de = readdir(d)) != NULL) {
-		size_t lo = p->fan[b], hi = p->fan[b + 1];
-		struct oid id;
-
-		if (strlen(de->d_name) != CAIRN_OID_HEXLEN - 2)
-			continue;
-		memcpy(hex + 2, de->d_name, CAIRN_OID_HEXLEN - 2 + 1);
-		if (!oid_fromhex(&id, hex))
-			continue;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			int c = oid_cmp(&id, &p->ids->v[p->byfan[mid]]);
-
-			if (c == 0) {
-				p->have[p->byfan[mid]] = 1;
-				break;
-			}
-			if (c < 0)
-				hi = mid;
-			else
-				lo = mid + 1;
-		}
-	}
-	closedir(d);
-	return NULL;
-}
-
-const struct cairn_error *cachewalk_keep_missing(struct oidset *ids, const struct cache *c,
-						 int jobs)
-{
-	struct cachewalk_present p;
-	struct oidset missing = OIDSET_INIT;
-	const struct cairn_error *e;
-	size_t k, b;
-
-	if (ids->n == 0)
-		return NULL;
-	memset(&p, 0, sizeof(p));
 	p.c = c;
 	p.ids = ids;
-	p.have = xcalloc(ids->n, 1);
-	if (ids->n < CACHEWALK_LIST_MIN) {
-		e = par_run((ids->n + CACHEWALK_CHUNK - 1) / CACHEWALK_CHUNK, jobs,
-			    cachewalk_stat_item, &p, NULL, NULL);
-	} else {
-		/* many ids: 256 folder listings cost less than one stat per object */
-		p.byfan = xcalloc(ids->n, sizeof(*p.byfan));
-		for (k = 0; k < ids->n; k++)
-			p.byfan[k] = k;
-		qsort_r(p.byfan, ids->n, sizeof(*p.byfan), cachewalk_cmp_index, ids);
-		for (k = 0, b = 0; b < 256; b++) {
-			p.fan[b] = k;
-			while (k < ids->n && ids->v[p.byfan[k]].b[0] == b)
-				k++;
-		}
-		p.fan[256] = ids->n;
-		e = par_run(256, jobs, cachewalk_list_item, &p, NULL, NULL);
-		free(p.byfan);
-	}
-	for (k = 0; k < ids->n && e == NULL; k++)
-		if (!p.have[k])
-			oidset_add(&missing, &ids->v[k]);
-	free(p.have);
-	if (e) {
-		oidset_release(&missing);
-		return e;
-	}
-	oidset_release(ids);
-	*ids = missing;
-	return NULL;
+	p.n = n;
+	p.sizes = sizes;
+	return par_run((n + CACHEWALK_CHUNK - 1) / CACHEWALK_CHUNK, jobs, cachewalk_stat_item, &p,
+		       NULL, NULL);
 }

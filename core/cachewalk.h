@@ -13,7 +13,6 @@
 
 #include "core/error.h"
 #include "core/oid.h"
-#include "core/oidset.h"
 
 struct cache;
 
@@ -30,9 +29,9 @@ const struct cairn_error *cachewalk_objects(const struct cache *c, cachewalk_obj
 /* Visit every file in <cache>/tmp. */
 const struct cairn_error *cachewalk_temps(const struct cache *c, cachewalk_temp_cb cb, void *arg);
 
-/* Remove from ids every object the cache has (one stat each, on jobs threads). */
-const struct cairn_error *cachewalk_keep_missing(struct oidset *ids, const struct cache *c,
-						 int jobs);
+/* The size of each of n objects, -1 when absent: one stat each, on jobs threads. */
+const struct cairn_error *cachewalk_sizes(int64_t *sizes, const struct cache *c,
+					  const struct oid *ids, size_t n, int jobs);
 
 /* Remove an object (gone already is fine). */
 const struct cairn_error *cachewalk_remove_object(const struct cache *c, const struct oid *id);

@@ -23,7 +23,6 @@
 #include "core/digest.h"
 #include "core/fsutil.h"
 #include "core/link.h"
-#include "core/oidset.h"
 #include "core/out.h"
 #include "core/place.h"
 #include "core/ptr.h"
@@ -46,11 +45,16 @@ struct checkout_run {
 	size_t nunsafe;
 	struct buf missing; /* paths whose objects are not in the cache */
 	size_t nmissing;
+	bool bad;           /* an object has the wrong size: bad_copy says why */
+	struct err_copy bad_copy;
 	uint64_t total;     /* files to place */
 	uint64_t done;
 	struct buf path;    /* current path, relative to the root */
 	struct place_queue *queue; /* files to write, placed on all cores after the walk */
-	struct oidset ids;  /* every file object of the recorded tree */
+	struct oid *ids;    /* the recorded tree's file objects, in walk order */
+	size_t capids;
+	int64_t *sizes;     /* their sizes in the cache, -1 when absent */
+	size_t checked;     /* files checked so far */
 };
 
 static void checkout_note(struct buf *b, size_t *n, const char *path, const char *why)
@@ -91,21 +95,39 @@ static const struct cairn_error *checkout_classify(const char *path, enum tree_c
 	return NULL;
 }
 
+/* First pass: count the files and gather their ids (their sizes come next, in parallel). */
 static const struct cairn_error *checkout_count(const char *path, struct tree_entry *e, void *arg)
-{
-	(void)path;
-	((struct checkout_run *)arg)->total++;
-	oidset_add(&((struct checkout_run *)arg)->ids, &e->id);
-	return NULL;
-}
-
-/* Name the files whose objects the cache lacks (ids left in run->ids are the missing ones). */
-static const struct cairn_error *checkout_missing(const char *path, struct tree_entry *e,
-						  void *arg)
 {
 	struct checkout_run *run = arg;
 
-	if (oidset_has(&run->ids, &e->id)) {
+	(void)path;
+	XGROW(run->ids, run->total + 1, run->capids);
+	run->ids[run->total++] = e->id;
+	return NULL;
+}
+
+/* Second pass, in the same order: name what is missing, and check each object's size. */
+static const struct cairn_error *checkout_check(const char *path, struct tree_entry *e, void *arg)
+{
+	struct checkout_run *run = arg;
+	int64_t size = run->sizes[run->checked++];
+
+	if (size >= 0) {
+		const struct cairn_error *err;
+
+		if ((uint64_t)size == e->size || run->bad)
+			return NULL;
+		/* corrupt, or the manifest lies: the hash decides, before anything is written */
+		err = cache_verify(run->w->cache, &e->id);
+		if (err_is(err, CAIRN_ERR_CORRUPT))
+			err = cache_quarantine(run->w->cache, &e->id, err);
+		else if (err == NULL)
+			err = err_new(CAIRN_ERR_FORMAT, "object %s has %llu bytes, but %llu are recorded",
+				      oid_hex(&e->id), (unsigned long long)size,
+				      (unsigned long long)e->size);
+		err_save(&run->bad_copy, err_wrap(err, "'%s/%s'", run->prefix, path));
+		run->bad = true;
+	} else {
 		char *full = fs_join(run->prefix, path);
 		char why[80];
 
@@ -345,7 +367,6 @@ const struct cairn_error *checkout_out(struct checkout_result *res, struct work 
 	buf_init(&run.missing);
 	buf_init(&run.path);
 	buf_adds(&run.path, o->rel);
-	oidset_init(&run.ids);
 	run.queue = place_new();
 
 	/* 1. the recorded side, validated, and every object present */
@@ -370,11 +391,16 @@ const struct cairn_error *checkout_out(struct checkout_result *res, struct work 
 		a.sub = rec;
 		run.prefix = o->rel;
 		tree_walk_files(rec, checkout_count, &run);
-		/* one stat per object, on all cores; what is left in ids is missing */
-		if ((e = cachewalk_keep_missing(&run.ids, w->cache, w->digest.jobs)) != NULL)
+		/* one stat per object, on all cores, then the checks in order */
+		run.sizes = xcalloc(run.total ? run.total : 1, sizeof(*run.sizes));
+		if ((e = cachewalk_sizes(run.sizes, w->cache, run.ids, run.total,
+					 w->digest.jobs)) != NULL)
 			goto done;
-		if (run.ids.n)
-			tree_walk_files(rec, checkout_missing, &run);
+		tree_walk_files(rec, checkout_check, &run);
+		if (run.bad) {
+			e = err_load(&run.bad_copy);
+			goto done;
+		}
 	} else {
 		a.type = TREE_FILE;
 		run.total = 1;
@@ -436,6 +462,7 @@ done:
 	buf_release(&run.missing);
 	buf_release(&run.path);
 	place_free(run.queue);
-	oidset_release(&run.ids);
+	free(run.ids);
+	free(run.sizes);
 	return e;
 }

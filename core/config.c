@@ -268,3 +268,42 @@ const struct cairn_error *config_foreach(struct config *c, enum config_level lev
 	git_config_free(lvl);
 	return e;
 }
+
+char *config_key_normalize(const char *key)
+{
+	const char *dot = strrchr(key, '.');
+	size_t start = dot ? (size_t)(dot - key) + 1 : 0, i, j = start;
+	char *out = xstrdup(key);
+	bool up = false;
+
+	for (i = start; key[i]; i++) {
+		if (key[i] == '_' && i > start && key[i + 1] != '\0') {
+			up = true;
+			continue;
+		}
+		out[j++] = up ? (char)toupper((unsigned char)key[i]) : key[i];
+		up = false;
+	}
+	out[j] = '\0';
+	return out;
+}
+
+bool config_key_is_secret(const char *key)
+{
+	static const char *const secrets[] = { "accesskeyid", "secretaccesskey", "sessiontoken",
+					       "password", NULL };
+	const char *dot = strrchr(key, '.');
+	const char *var = dot ? dot + 1 : key;
+	char flat[64];
+	size_t j = 0;
+	int i;
+
+	for (; *var && j + 1 < sizeof(flat); var++)
+		if (*var != '_' && *var != '-')
+			flat[j++] = (char)tolower((unsigned char)*var);
+	flat[j] = '\0';
+	for (i = 0; secrets[i]; i++)
+		if (strcmp(flat, secrets[i]) == 0)
+			return true;
+	return false;
+}

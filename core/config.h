@@ -47,4 +47,14 @@ typedef const struct cairn_error *(*config_entry_cb)(const char *name, const cha
 const struct cairn_error *config_foreach(struct config *c, enum config_level level,
 					 config_entry_cb cb, void *arg);
 
+/*
+ * Key names. Git-config variable names hold only letters, digits and '-',
+ * so a user's snake_case spelling becomes camelCase in the part after the
+ * last dot: "remote.s3.secret_access_key" -> "remote.s3.secretAccessKey"
+ * (variable names are case-insensitive). Caller frees.
+ */
+char *config_key_normalize(const char *key);
+/* True for credentials (accessKeyId, secretAccessKey, sessionToken, password): never printed, kept in config.local only. */
+bool config_key_is_secret(const char *key);
+
 #endif

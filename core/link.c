@@ -308,14 +308,17 @@ const struct cairn_error *link_put(enum link_type *used, struct link_ctx *c, int
 	} else if ((e = cache_stat_object(&ost, c->cache, id)) != NULL) {
 		return err_is(e, CAIRN_ERR_CORRUPT) ? cache_quarantine(c->cache, id, e) : e;
 	}
-	if ((uint64_t)ost.st_size != size) {
+	if ((uint64_t)ost.st_size != size || (c->verify && c->types->v[0] != LINK_COPY)) {
+		/* a size recorded by a (possibly hostile) pointer proves nothing: the hash decides */
 		if (src >= 0)
 			close(src);
-		return cache_quarantine(c->cache, id,
-					err_new(CAIRN_ERR_CORRUPT,
-						"cache object %s is corrupt (%llu bytes, expected %llu)",
-						oid_hex(id), (unsigned long long)ost.st_size,
-						(unsigned long long)size));
+		src = -1;
+		if ((e = cache_verify(c->cache, id)) != NULL)
+			return err_is(e, CAIRN_ERR_CORRUPT) ? cache_quarantine(c->cache, id, e) : e;
+		if ((uint64_t)ost.st_size != size)
+			return err_new(CAIRN_ERR_FORMAT, "object %s has %llu bytes, but %llu are recorded",
+				       oid_hex(id), (unsigned long long)ost.st_size,
+				       (unsigned long long)size);
 	}
 	objpath = cache_path(c->cache, id);
 	e = NULL;

@@ -74,6 +74,16 @@ bool oidset_has(const struct oidset *s, const struct oid *id)
 	return s->nslot && s->slot[oidset_find(s, id)] != 0;
 }
 
+bool oidset_index(const struct oidset *s, const struct oid *id, size_t *index)
+{
+	size_t i;
+
+	if (s->nslot == 0 || (i = s->slot[oidset_find(s, id)]) == 0)
+		return false;
+	*index = i - 1;
+	return true;
+}
+
 void oidset_merge(struct oidset *dst, const struct oidset *src)
 {
 	size_t i;

@@ -27,6 +27,8 @@ void oidset_release(struct oidset *s);
 /* Add id; true when it was not a member yet. */
 bool oidset_add(struct oidset *s, const struct oid *id);
 bool oidset_has(const struct oidset *s, const struct oid *id);
+/* The position of id in insertion order (s->v[*index]); false when absent. */
+bool oidset_index(const struct oidset *s, const struct oid *id, size_t *index);
 /* Add every member of src. */
 void oidset_merge(struct oidset *dst, const struct oidset *src);
 

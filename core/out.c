@@ -118,7 +118,8 @@ static const struct cairn_error *out_walk(struct out_list *l, struct repo *r, in
 			continue;
 		if (strcmp(de->d_name, ".git") == 0 && depth > 0)
 			nested = true; /* a nested repository: its pointers are its own */
-		if (out_has_suffix(de->d_name) && (de->d_type == DT_REG || de->d_type == DT_UNKNOWN)) {
+		if (out_has_suffix(de->d_name) &&
+		    (de->d_type == DT_REG || de->d_type == DT_LNK || de->d_type == DT_UNKNOWN)) {
 			XGROW(ptrs, np + 1, capp);
 			ptrs[np++] = xstrdup(de->d_name);
 		} else if (de->d_type == DT_DIR || de->d_type == DT_UNKNOWN) {
@@ -128,13 +129,15 @@ static const struct cairn_error *out_walk(struct out_list *l, struct repo *r, in
 	}
 	if (nested)
 		goto done;
-	if (np > 1) /* qsort and bsearch want an array, even for nothing */
+	if (np > 1)
 		qsort(ptrs, np, sizeof(*ptrs), out_cmp_names);
 	for (i = 0; i < np && e == NULL; i++) {
 		struct stat st;
 		char *p;
 
-		if (fstatat(dirfd(d), ptrs[i], &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+		/* a symlinked pointer is not skipped: out_load refuses it by name */
+		if (fstatat(dirfd(d), ptrs[i], &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !(S_ISREG(st.st_mode) || S_ISLNK(st.st_mode)))
 			continue;
 		p = fs_join(rel, ptrs[i]);
 		e = out_push(l, r, p);
@@ -144,7 +147,7 @@ static const struct cairn_error *out_walk(struct out_list *l, struct repo *r, in
 		qsort(names, nn, sizeof(*names), out_cmp_names);
 	for (i = 0; i < nn && e == NULL; i++) {
 		char *pname = xasprintf("%s%s", names[i], PTR_SUFFIX), *sub;
-		bool tracked = np && bsearch(&pname, ptrs, np, sizeof(*ptrs), out_cmp_names) != NULL;
+		bool tracked = np && bsearch(&pname, ptrs, np, sizeof(*ptrs), out_cmp_names);
 		int sfd;
 
 		free(pname);

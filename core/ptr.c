@@ -50,9 +50,13 @@ static const struct cairn_error *ptr_bad(const char *name, const yaml_node_t *n,
 		       n ? (unsigned long)n->start_mark.line + 1 : 1UL, what);
 }
 
+/* A scalar's text; NULL for other nodes and for a scalar holding a NUL ("a\0b"). */
 static const char *ptr_scalar(const yaml_node_t *n)
 {
-	return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+	if (n == NULL || n->type != YAML_SCALAR_NODE ||
+	    strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
+		return NULL;
+	return (const char *)n->data.scalar.value;
 }
 
 static bool ptr_parse_u64(uint64_t *out, const char *s)
@@ -62,30 +66,37 @@ static bool ptr_parse_u64(uint64_t *out, const char *s)
 	if (s == NULL || *s == '\0' || (s[0] == '0' && s[1] != '\0'))
 		return false;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(*s - '0');
+
+		if (*s < '0' || *s > '9' || v > (UINT64_MAX - d) / 10)
 			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
+		v = v * 10 + d;
 	}
 	*out = v;
 	return true;
 }
 
-/* Unknown keys may hold any YAML; bound its nesting so rewriting cannot recurse deeply. */
-static bool ptr_depth_ok(yaml_document_t *doc, yaml_node_t *n, int depth)
+/*
+ * Unknown keys may hold any YAML; bound its nesting so rewriting cannot
+ * recurse deeply, and its size: *budget starts at the number of nodes, so a
+ * node reached twice (through an alias) makes it run out, and a small file
+ * can never expand into a huge tree ("billion laughs").
+ */
+static bool ptr_shape_ok(yaml_document_t *doc, yaml_node_t *n, int depth, long *budget)
 {
 	yaml_node_item_t *it;
 	yaml_node_pair_t *pr;
 
-	if (depth > PTR_MAX_DEPTH)
+	if (n == NULL || depth > PTR_MAX_DEPTH || --*budget < 0)
 		return false;
 	if (n->type == YAML_SEQUENCE_NODE) {
 		for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
-			if (!ptr_depth_ok(doc, yaml_document_get_node(doc, *it), depth + 1))
+			if (!ptr_shape_ok(doc, yaml_document_get_node(doc, *it), depth + 1, budget))
 				return false;
 	} else if (n->type == YAML_MAPPING_NODE) {
 		for (pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++)
-			if (!ptr_depth_ok(doc, yaml_document_get_node(doc, pr->key), depth + 1) ||
-			    !ptr_depth_ok(doc, yaml_document_get_node(doc, pr->value), depth + 1))
+			if (!ptr_shape_ok(doc, yaml_document_get_node(doc, pr->key), depth + 1, budget) ||
+			    !ptr_shape_ok(doc, yaml_document_get_node(doc, pr->value), depth + 1, budget))
 				return false;
 	}
 	return true;
@@ -180,6 +191,7 @@ const struct cairn_error *ptr_parse(struct ptr **out, const char *data, size_t l
 	yaml_node_t *root, *outs = NULL;
 	yaml_node_pair_t *pr;
 	struct ptr *p;
+	long budget;
 
 	if (len > PTR_MAX_BYTES)
 		return err_new(CAIRN_ERR_FORMAT, "malformed pointer '%s': larger than %d bytes", name,
@@ -216,8 +228,9 @@ const struct cairn_error *ptr_parse(struct ptr **out, const char *data, size_t l
 		e = ptr_bad(name, root, "the top level must be a mapping with 'outs'");
 		goto fail;
 	}
-	if (!ptr_depth_ok(doc, root, 0)) {
-		e = ptr_bad(name, root, "nested too deeply");
+	budget = (long)(doc->nodes.top - doc->nodes.start);
+	if (!ptr_shape_ok(doc, root, 0, &budget)) {
+		e = ptr_bad(name, root, "nested too deeply, or uses an alias");
 		goto fail;
 	}
 	for (pr = root->data.mapping.pairs.start; pr < root->data.mapping.pairs.top; pr++) {

@@ -168,7 +168,7 @@ const struct cairn_error *repo_relpath(char **out, const struct repo *r, const c
 	}
 	if (strncmp(full, r->root, rootlen) != 0 || full[rootlen] != '/') {
 		const struct cairn_error *e =
-			err_new(CAIRN_ERR_USAGE, "'%s' is outside the repository '%s'", user_path,
+			err_new(CAIRN_ERR_FAILED, "'%s' is outside the repository '%s'", user_path,
 				r->root);
 
 		free(full);

@@ -216,7 +216,8 @@ const struct cairn_error *rev_pointers(struct out_list *l, struct repo *r, const
 		return err_load(&w.err);
 	if (rc < 0)
 		return err_git_code(rc, "read the tree of '%s'", spec);
-	qsort(l->v, l->n, sizeof(*l->v), rev_out_cmp);
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), rev_out_cmp);
 	return NULL;
 }
 
@@ -240,7 +241,7 @@ const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r)
 		e = rev_add_pointer(l, r, ent->path, &ent->id, "the index");
 	}
 	git_index_free(idx);
-	if (e == NULL)
+	if (e == NULL && l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), rev_out_cmp);
 	return e;
 }

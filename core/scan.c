@@ -35,8 +35,6 @@ struct scan_task {
 struct scan {
 	const struct scan_opts *o;
 	int rootfd;
-	char *root_real; /* physical path of the scanned folder, for symlink checks */
-	size_t base;     /* length of the scanned folder's own path */
 	pthread_mutex_t lock; /* guards the fields below */
 	pthread_cond_t more;
 	struct scan_task *stack;
@@ -62,32 +60,6 @@ bool scan_cache_link(struct oid *id, const char *target, const char *cache_dir)
 	memcpy(hex + 2, target + 3, CAIRN_OID_HEXLEN - 2);
 	hex[CAIRN_OID_HEXLEN] = '\0';
 	return oid_fromhex(id, hex);
-}
-
-/* Does the symlink at the current path stay inside the scanned folder? */
-static const char *scan_link_escapes(struct scan *s, const char *path, const char *target,
-				     int depth)
-{
-	const char *why = name_check_link_target(target, depth);
-	char *real, *abs;
-	const char *suffix;
-
-	if (why)
-		return why;
-	/* lexically inside; also check where it really leads, when it resolves */
-	suffix = path + s->base;
-	if (*suffix == '/')
-		suffix++;
-	abs = xasprintf("%s/%s", s->root_real, suffix);
-	real = realpath(abs, NULL);
-	free(abs);
-	if (real == NULL)
-		return NULL;
-	if (strncmp(real, s->root_real, strlen(s->root_real)) != 0 ||
-	    (real[strlen(s->root_real)] != '/' && real[strlen(s->root_real)] != '\0'))
-		why = "symlink target leaves the tracked folder";
-	free(real);
-	return why;
 }
 
 static const struct cairn_error *scan_refuse(const char *path, const char *why)
@@ -198,7 +170,8 @@ static const struct cairn_error *scan_one(struct scan *s, struct scan_task *task
 				te->size = stat(target, &ost) == 0 ? (uint64_t)ost.st_size : 0;
 				continue;
 			}
-			why = scan_link_escapes(s, path.s, target, task->depth);
+			/* lexically; chains through other symlinks: tree_check_links */
+			why = name_check_link_target(target, task->depth);
 			if (why) {
 				if (s->o->strict) {
 					e = scan_refuse(path.s, why);
@@ -268,7 +241,6 @@ const struct cairn_error *scan_dir(struct tree **out, int rootfd, const char *re
 	pthread_t *tids;
 	int jobs = par_ncpu(), started = 0, i, fd;
 	size_t k;
-	char *abs;
 
 	/* a missing folder or a symlink is the caller's error, named plainly */
 	if ((e = fs_open_dir_beneath(&fd, rootfd, rel, false)) != NULL)
@@ -277,13 +249,6 @@ const struct cairn_error *scan_dir(struct tree **out, int rootfd, const char *re
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	s.rootfd = rootfd;
-	abs = *rel ? xasprintf("%s/%s", o->root, rel) : xstrdup(o->root);
-	s.root_real = realpath(abs, NULL);
-	if (s.root_real == NULL)
-		s.root_real = abs;
-	else
-		free(abs);
-	s.base = strlen(rel);
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.more, NULL);
 	t = tree_new();
@@ -303,10 +268,13 @@ const struct cairn_error *scan_dir(struct tree **out, int rootfd, const char *re
 	free(s.stack);
 	pthread_cond_destroy(&s.more);
 	pthread_mutex_destroy(&s.lock);
-	free(s.root_real);
-	if (s.failed) {
+	e = s.failed ? err_load(&s.err) : NULL;
+	/* what is stored must stay inside when followed, also through other links */
+	if (e == NULL && o->strict && (e = tree_check_links(t, rel)) != NULL)
+		e = err_new(CAIRN_ERR_FAILED, "cannot track '%s': %s", rel, e->msg);
+	if (e) {
 		tree_free(t);
-		return err_load(&s.err);
+		return e;
 	}
 	*out = t;
 	return NULL;

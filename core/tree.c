@@ -209,12 +209,111 @@ static const struct cairn_error *tree_load_rec(struct tree **out, const struct c
 	return NULL;
 }
 
+/*
+ * Follow target from the folder at the top of stack (the folders from the
+ * root down, NULL for a name the tree does not hold), through the tree's own
+ * symlinks. False when it climbs above the root or loops.
+ */
+static bool tree_link_inside(const struct tree **stack, int *depth, const char *target,
+			     int *hops)
+{
+	const char *p = target;
+
+	while (*p) {
+		const char *end = strchr(p, '/');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		char name[256];
+		const struct tree_entry *te;
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			if (--*depth < 0)
+				return false;
+		} else if (n > 0 && !(n == 1 && p[0] == '.')) {
+			if (n >= sizeof(name) || *depth + 1 >= TREE_MAX_DEPTH * 2)
+				return false;
+			memcpy(name, p, n);
+			name[n] = '\0';
+			te = stack[*depth] ? tree_find(stack[*depth], name) : NULL;
+			if (te && te->type == TREE_SYMLINK) {
+				if (++*hops > 40 || !tree_link_inside(stack, depth, te->target, hops))
+					return false;
+			} else {
+				stack[*depth + 1] = te && te->type == TREE_DIR ? te->sub : NULL;
+				++*depth;
+			}
+		}
+		if (!end)
+			break;
+		p = end + 1;
+	}
+	return true;
+}
+
+/* Every symlink, followed through the others, must stay inside the tree. */
+static const struct cairn_error *tree_links_rec(const struct tree *t, const struct tree **stack,
+						const struct tree **scratch, int depth,
+						struct buf *path)
+{
+	const struct cairn_error *e = NULL;
+	size_t i, base = path->len;
+
+	for (i = 0; i < t->n && e == NULL; i++) {
+		const struct tree_entry *te = &t->e[i];
+		int d = depth, hops = 0;
+
+		path->len = base;
+		if (base)
+			buf_addch(path, '/');
+		buf_adds(path, te->name);
+		if (te->type == TREE_SYMLINK) {
+			memcpy(scratch, stack, ((size_t)depth + 1) * sizeof(*stack));
+			if (!tree_link_inside(scratch, &d, te->target, &hops))
+				e = err_new(CAIRN_ERR_FORMAT,
+					    "symlink '%s' -> '%s' leads out of the tree", path->s,
+					    te->target);
+		} else if (te->type == TREE_DIR && te->sub) {
+			stack[depth + 1] = te->sub;
+			e = tree_links_rec(te->sub, stack, scratch, depth + 1, path);
+		}
+	}
+	path->len = base;
+	if (path->cap)
+		path->s[base] = '\0';
+	return e;
+}
+
+const struct cairn_error *tree_check_links(const struct tree *t, const char *prefix)
+{
+	const struct cairn_error *e;
+	const struct tree **stack, **scratch;
+	struct buf path = BUF_INIT;
+
+	stack = xcalloc(TREE_MAX_DEPTH * 2 + 2, sizeof(*stack));
+	scratch = xcalloc(TREE_MAX_DEPTH * 2 + 2, sizeof(*scratch));
+	stack[0] = t;
+	buf_init(&path);
+	buf_adds(&path, prefix);
+	e = tree_links_rec(t, stack, scratch, 0, &path);
+	buf_release(&path);
+	free(stack);
+	free(scratch);
+	return e;
+}
+
 const struct cairn_error *tree_load(struct tree **out, const struct cache *c,
 				    const struct oid *root)
 {
+	const struct cairn_error *e;
 	uint64_t size, nfiles;
 
-	return tree_load_rec(out, c, root, 0, &size, &nfiles);
+	if ((e = tree_load_rec(out, c, root, 0, &size, &nfiles)) != NULL)
+		return e;
+	if ((e = tree_check_links(*out, "")) != NULL) {
+		tree_free(*out);
+		*out = NULL;
+		return err_wrap(e, "manifest %s", oid_hex(root));
+	}
+	return NULL;
 }
 
 static const struct cairn_error *tree_walk_rec(struct tree *t, struct buf *path,

@@ -67,11 +67,19 @@ const struct cairn_error *tree_seal(struct oid *root, uint64_t *size, uint64_t *
 
 /*
  * Load the tree of a root manifest from the cache, validating every manifest,
- * symlink target, depth, and that declared sizes and counts add up.
+ * symlink target (followed through the tree's other symlinks, none may lead
+ * out of it), depth, and that declared sizes and counts add up.
  * NOT_FOUND names a missing manifest.
  */
 const struct cairn_error *tree_load(struct tree **out, const struct cache *c,
 				    const struct oid *root);
+
+/*
+ * FORMAT naming the first symlink (its path: prefix, then the path in t)
+ * that leaves t when followed, through t's other symlinks too: ".." above
+ * the top, or a loop. Files, cache links included, end a path.
+ */
+const struct cairn_error *tree_check_links(const struct tree *t, const char *prefix);
 
 /* Visit every file (type TREE_FILE) with its path relative to the tree root. */
 typedef const struct cairn_error *(*tree_file_cb)(const char *path, struct tree_entry *e,

@@ -94,6 +94,16 @@ struct remote {
 };
 
 /*
+ * Settings, remote.<name>.<key> (cairn-config(5)): url, jobs; for S3 also
+ * endpoint, region, profile, accessKeyId, secretAccessKey, sessionToken,
+ * pathStyle, multipartThreshold, multipartChunk, sse. Git-config names
+ * cannot hold '_' (libgit2 refuses such a file whole), so these are
+ * camelCase; config_get_* matches them case-insensitively, and
+ * 'cairn config' and 'cairn remote modify' turn a typed secret_access_key
+ * into secretAccessKey. Credentials live in .cairn/config.local only.
+ */
+
+/*
  * Open the remote called name (remote.<name>.url and its other settings in
  * cfg), or the default remote (core.remote) when name is NULL. NOT_FOUND
  * when there is no such remote or no default; root resolves a relative
@@ -102,6 +112,13 @@ struct remote {
 const struct cairn_error *remote_open(struct remote **out, struct config *cfg, const char *name,
 				      const char *root);
 void remote_close(struct remote *r);
+
+/*
+ * The kind of backend a URL needs: "local" (a path or file://), "s3"
+ * (s3://bucket[/prefix]), "http" (http:// or https://), or NULL for any
+ * other scheme.
+ */
+const char *remote_url_kind(const char *url);
 
 /* Object key below a remote's root: "sha256/ab/cdef..." (caller frees). */
 char *remote_object_key(const struct oid *id);

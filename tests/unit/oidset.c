@@ -59,9 +59,33 @@ static void test_oidset__order_and_growth(void)
 	oidset_release(&t);
 }
 
+static void test_oidset__index(void)
+{
+	struct oidset s = OIDSET_INIT;
+	struct oid id;
+	size_t at = 99;
+	unsigned i, bad = 0;
+
+	mkid(&id, 1);
+	ok(!oidset_index(&s, &id, &at) && at == 99, "an empty set has no index");
+	for (i = 0; i < 1000; i++) {
+		mkid(&id, i);
+		oidset_add(&s, &id);
+	}
+	for (i = 0; i < 1000; i++) {
+		mkid(&id, i);
+		bad += !oidset_index(&s, &id, &at) || at != i;
+	}
+	is_int(bad, 0, "each member's index is its insertion position");
+	mkid(&id, 5000);
+	ok(!oidset_index(&s, &id, &at), "a non-member has no index");
+	oidset_release(&s);
+}
+
 int main(void)
 {
 	TAP_RUN(test_oidset__add_has);
 	TAP_RUN(test_oidset__order_and_growth);
+	TAP_RUN(test_oidset__index);
 	return tap_done();
 }

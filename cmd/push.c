@@ -1,0 +1,61 @@
+/*
+ * push.c: cairn push [PATH...]: send the objects tracked outputs need to a
+ * remote: file objects first, then manifests leaves first, asking the
+ * remote what it has (nothing it holds is sent again). Takes no lock: it
+ * only reads the cache. See cairn-push(1).
+ */
+#include "buildconf.h"
+
+#include "cmd/cmd.h"
+
+#include <stdio.h>
+
+#include "cmd/xfer.h"
+#include "remotes/remote.h"
+
+static const struct opt_spec push_opts[] = {
+	{ 'r', "remote", "NAME", "push to this remote instead of core.remote" },
+	{ 'j', "jobs", "N", "transfers at a time (default: remote.NAME.jobs)" },
+	{ 0, NULL, NULL, NULL },
+};
+
+enum { PUSH_REMOTE, PUSH_JOBS };
+
+static const struct cairn_error *cmd_push(struct cmd_ctx *c)
+{
+	const struct cairn_error *e;
+	struct xfer_result res;
+	struct cmd_xfer x;
+
+	if ((e = cmd_xfer_open(&x, c, opt_str(c, PUSH_REMOTE), opt_str(c, PUSH_JOBS))) != NULL)
+		return e;
+	e = xfer_push(&res, x.remote, x.cache, &x.outs, &x.opts);
+	cmd_xfer_progress_done(&x);
+	if (e == NULL && !c->quiet) {
+		if (x.outs.n == 0)
+			printf("no tracked outputs\n");
+		else if (res.transferred)
+			printf("pushed %llu object%s (%s) to '%s'\n",
+			       (unsigned long long)res.transferred, res.transferred == 1 ? "" : "s",
+			       cmd_size(res.bytes), x.remote->name);
+		else if (res.nmissing == 0)
+			printf("everything is on '%s' already (%llu object%s)\n", x.remote->name,
+			       (unsigned long long)res.needed, res.needed == 1 ? "" : "s");
+	}
+	if (e == NULL && (e = cmd_xfer_missing(&res, "not in the cache, not pushed")) != NULL)
+		e = err_hint(e, "fetch or add the data where it exists, then push again");
+	xfer_result_release(&res);
+	cmd_xfer_close(&x);
+	return e;
+}
+
+const struct cmd_entry cmd_push_entry = {
+	.name = "push",
+	.args = "[PATH...]",
+	.summary = "send the data of tracked outputs to a remote",
+	.opts = push_opts,
+	.min_args = 0,
+	.max_args = -1,
+	.flags = CMD_NEEDS_INIT,
+	.run = cmd_push,
+};

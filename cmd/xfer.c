@@ -1,0 +1,228 @@
+/*
+ * xfer.c: the command side shared by push, fetch, pull and status
+ * --cloud: options into a remote and transfer settings, the progress line
+ * (objects, bytes, rate; only on a terminal), and the report of what
+ * status --cloud found. See cairn-push(1) and cairn-status(1).
+ */
+#include "buildconf.h"
+
+#include "cmd/xfer.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "core/buf.h"
+#include "core/cache.h"
+#include "core/fsutil.h"
+#include "core/ptr.h"
+#include "core/repo.h"
+#include "remotes/remote.h"
+
+#define XFER_LIST_MAX 5  /* missing objects named in one error */
+#define XFER_SHOW_MAX 10 /* missing paths shown under one output */
+
+static void cmd_xfer_on_progress(const char *phase, uint64_t objects, uint64_t objects_total,
+				 uint64_t bytes, uint64_t bytes_total, void *arg)
+{
+	struct cmd_xfer *x = arg;
+
+	if (x->phase != phase) {
+		progress_done(x->prog);
+		x->phase = phase;
+		x->prog = progress_new(x->ctx, phase);
+		progress_set_unit(x->prog, "objects");
+	}
+	progress_update(x->prog, objects, objects_total, bytes, bytes_total);
+}
+
+void cmd_xfer_progress_done(struct cmd_xfer *x)
+{
+	progress_done(x->prog);
+	x->prog = NULL;
+	x->phase = NULL;
+}
+
+const struct cairn_error *cmd_xfer_open(struct cmd_xfer *x, struct cmd_ctx *c,
+					const char *remote, const char *jobs)
+{
+	const struct cairn_error *e;
+	struct repo *r = c->repo;
+	char *qdir;
+
+	memset(x, 0, sizeof(*x));
+	x->ctx = c;
+	if (jobs) {
+		char *end;
+		long v = strtol(jobs, &end, 10);
+
+		if (*jobs == '\0' || *end || v < 1 || v > 256)
+			return err_new(CAIRN_ERR_USAGE, "--jobs: '%s' is not a number from 1 to 256",
+				       jobs);
+		x->opts.jobs = (int)v;
+	}
+	x->opts.progress = cmd_xfer_on_progress;
+	x->opts.progress_arg = x;
+	x->opts.cancel = cmd_cancelled;
+	if ((e = repo_cache(&x->cache, r)) != NULL)
+		return e;
+	qdir = fs_join(r->tmp_dir, "quarantine"); /* where work_open puts it too */
+	cache_set_quarantine(x->cache, qdir);
+	free(qdir);
+	e = c->argc ? out_collect_args(&x->outs, r, c->argv, c->argc)
+		    : out_collect_all(&x->outs, r);
+	if (e == NULL)
+		e = remote_open(&x->remote, r->cfg, remote, r->root);
+	if (e)
+		cmd_xfer_close(x);
+	return e;
+}
+
+void cmd_xfer_close(struct cmd_xfer *x)
+{
+	cmd_xfer_progress_done(x);
+	remote_close(x->remote);
+	x->remote = NULL;
+	out_list_release(&x->outs);
+}
+
+const struct cairn_error *cmd_xfer_missing(const struct xfer_result *res, const char *what)
+{
+	struct buf b = BUF_INIT;
+	const struct cairn_error *e;
+	size_t i;
+
+	if (res->nmissing == 0)
+		return NULL;
+	buf_init(&b);
+	for (i = 0; i < res->nmissing && i < XFER_LIST_MAX; i++)
+		buf_addf(&b, "%s'%s' (object %.12s)", i ? ", " : "", res->missing[i].path,
+			 oid_hex(&res->missing[i].id));
+	if (res->nmissing > XFER_LIST_MAX)
+		buf_addf(&b, " and %zu more", res->nmissing - XFER_LIST_MAX);
+	e = err_new(CAIRN_ERR_NOT_FOUND, "%s: %s", what, b.s);
+	buf_release(&b);
+	return e;
+}
+
+/* ---- status --cloud ---- */
+
+static const char *cmd_plural(uint64_t n, const char *one, const char *many)
+{
+	return n == 1 ? one : many;
+}
+
+static bool cmd_under(const char *path, const char *out)
+{
+	size_t n = strlen(out);
+
+	return strncmp(path, out, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+static void cmd_cloud_print(const struct out *o, const struct xfer_out_state *st,
+			    const struct xfer_result *res, const char *remote)
+{
+	size_t i, shown = 0;
+
+	if (st->local_only)
+		printf("to push: %s (%llu %s, %s)\n", o->rel, (unsigned long long)st->local_only,
+		       cmd_plural(st->local_only, "object", "objects"), cmd_size(st->local_bytes));
+	if (st->remote_only)
+		printf("to pull: %s (%llu %s)\n", o->rel, (unsigned long long)st->remote_only,
+		       cmd_plural(st->remote_only, "object", "objects"));
+	if (st->nowhere == 0)
+		return;
+	printf("missing: %s (%llu %s in neither the cache nor '%s')\n", o->rel,
+	       (unsigned long long)st->nowhere, cmd_plural(st->nowhere, "object", "objects"), remote);
+	for (i = 0; i < res->nmissing; i++) {
+		if (!cmd_under(res->missing[i].path, o->rel))
+			continue;
+		if (shown++ < XFER_SHOW_MAX)
+			printf("    %s (object %.12s)\n", res->missing[i].path,
+			       oid_hex(&res->missing[i].id));
+	}
+	if (shown > XFER_SHOW_MAX)
+		printf("    and %zu more\n", shown - XFER_SHOW_MAX);
+}
+
+static json_t *cmd_cloud_json(const struct out *o, const struct xfer_out_state *st,
+			      const struct xfer_result *res)
+{
+	json_t *j = json_object(), *miss = json_array();
+	size_t i;
+
+	json_object_set_new(j, "path", json_string(o->rel));
+	json_object_set_new(j, "type", json_string(o->ptr->type == PTR_DIR ? "dir" : "file"));
+	json_object_set_new(j, "objects", json_integer((json_int_t)st->objects));
+	json_object_set_new(j, "in_both", json_integer((json_int_t)st->both));
+	json_object_set_new(j, "to_push", json_integer((json_int_t)st->local_only));
+	json_object_set_new(j, "to_push_bytes", json_integer((json_int_t)st->local_bytes));
+	json_object_set_new(j, "to_pull", json_integer((json_int_t)st->remote_only));
+	json_object_set_new(j, "missing", json_integer((json_int_t)st->nowhere));
+	for (i = 0; i < res->nmissing; i++) {
+		json_t *m;
+
+		if (!cmd_under(res->missing[i].path, o->rel))
+			continue;
+		m = json_object();
+		json_object_set_new(m, "path", json_string(res->missing[i].path));
+		json_object_set_new(m, "sha256", json_string(oid_hex(&res->missing[i].id)));
+		json_array_append_new(miss, m);
+	}
+	json_object_set_new(j, "missing_objects", miss);
+	return j;
+}
+
+const struct cairn_error *cmd_status_cloud(struct cmd_ctx *c, const char *remote,
+					   const char *jobs, bool json, bool quiet)
+{
+	const struct cairn_error *e;
+	struct xfer_result res;
+	struct cmd_xfer x;
+	size_t k, incomplete = 0, pull = 0;
+	json_t *jouts = NULL;
+
+	if ((e = cmd_xfer_open(&x, c, remote, jobs)) != NULL)
+		return e;
+	e = xfer_status(&res, x.remote, x.cache, &x.outs, &x.opts);
+	cmd_xfer_progress_done(&x);
+	if (e) {
+		cmd_xfer_close(&x);
+		return e;
+	}
+	if (json)
+		jouts = json_array();
+	for (k = 0; k < x.outs.n; k++) {
+		const struct xfer_out_state *st = &res.outs[k];
+
+		if (st->local_only || st->nowhere)
+			incomplete++;
+		if (st->remote_only)
+			pull++;
+		if (json)
+			json_array_append_new(jouts, cmd_cloud_json(&x.outs.v[k], st, &res));
+		else if (!quiet)
+			cmd_cloud_print(&x.outs.v[k], st, &res, x.remote->name);
+	}
+	if (json) {
+		json_t *root = json_object();
+
+		json_object_set_new(root, "remote", json_string(x.remote->name));
+		json_object_set_new(root, "outputs", jouts);
+		json_object_set_new(root, "remote_complete", json_boolean(incomplete == 0));
+		json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
+		putchar('\n');
+		json_decref(root);
+	} else if (!quiet && incomplete == 0 && pull == 0) {
+		printf("up to date with '%s': %zu tracked %s\n", x.remote->name, x.outs.n,
+		       cmd_plural(x.outs.n, "output", "outputs"));
+	}
+	/* CI: exit 1 unless the remote holds every object the outputs need */
+	if (incomplete)
+		c->exit_code = 1;
+	xfer_result_release(&res);
+	cmd_xfer_close(&x);
+	return NULL;
+}

@@ -1,0 +1,176 @@
+/*
+ * tests/unit/s3_xml.c: the XML answers of S3 as Swift and AWS send them
+ * (namespaced or not), escaped keys, truncated listings, and hostile
+ * documents (external entities, garbage) that must yield nothing.
+ */
+#include "buildconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/xmalloc.h"
+#include "remotes/s3_xml.h"
+#include "tests/unit/tap.h"
+
+#define NS "xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\""
+
+static void test_s3_xml__error(void)
+{
+	static const char region[] =
+		"<?xml version='1.0' encoding='UTF-8'?>\n<Error><Code>AuthorizationHeaderMalformed"
+		"</Code><Message>The authorization header is malformed; the region 'eu-west-1' is "
+		"wrong; expecting 'us-east-1'</Message><Region>us-east-1</Region><RequestId>tx1"
+		"</RequestId></Error>";
+	static const char nsd[] = "<Error " NS "><Code>NoSuchBucket</Code><BucketName>b"
+				  "</BucketName></Error>";
+	struct s3_xml_error e;
+
+	ok(s3_xml_error(&e, region, strlen(region)), "an <Error> document");
+	is_str(e.code, "AuthorizationHeaderMalformed", "its code");
+	is_str(e.region, "us-east-1", "the region the server expects");
+	ok(e.message && strstr(e.message, "malformed"), "its message");
+	s3_xml_error_release(&e);
+	ok(s3_xml_error(&e, nsd, strlen(nsd)), "a namespaced <Error>");
+	is_str(e.code, "NoSuchBucket", "its code");
+	ok(e.region == NULL && e.message == NULL, "absent elements are NULL");
+	s3_xml_error_release(&e);
+	ok(!s3_xml_error(&e, "<html>502</html>", 16) && e.code == NULL, "an HTML page is no error");
+	ok(!s3_xml_error(&e, "", 0), "an empty body is no error");
+	ok(!s3_xml_error(&e, "<Error><Code>x", 14), "a cut document is no error");
+}
+
+struct keys {
+	struct buf b;
+	int n, stop_at;
+};
+
+static const struct cairn_error *key_cb(const char *key, void *arg)
+{
+	struct keys *k = arg;
+
+	if (++k->n == k->stop_at)
+		return err_new(CAIRN_ERR_CANCELLED, "stop");
+	buf_addf(&k->b, "[%s]", key);
+	return NULL;
+}
+
+static void test_s3_xml__list(void)
+{
+	static const char page[] =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult " NS "><Name>b</Name>"
+		"<Prefix>p/</Prefix><KeyCount>3</KeyCount><MaxKeys>3</MaxKeys>"
+		"<IsTruncated>true</IsTruncated><NextContinuationToken>YS+/Yg==</NextContinuationToken>"
+		"<Contents><Key>p/a &amp; b</Key><Size>1</Size></Contents>"
+		"<Contents><Key>p/&lt;&#233;&gt;</Key></Contents>"
+		"<CommonPrefixes><Prefix>p/d/</Prefix></CommonPrefixes>"
+		"<Contents><Key>p/z</Key></Contents></ListBucketResult>";
+	static const char last[] = "<ListBucketResult><IsTruncated>false</IsTruncated>"
+				   "</ListBucketResult>";
+	static const char bad[] = "<ListBucketResult><IsTruncated>true</IsTruncated>"
+				  "<Contents><Key>k</Key></Contents></ListBucketResult>";
+	struct keys k = { BUF_INIT, 0, 0 };
+	bool trunc;
+	char *next;
+
+	ok_noerr(s3_xml_list(&trunc, &next, page, strlen(page), key_cb, &k), "a page parses");
+	is_str(k.b.s, "[p/a & b][p/<\xc3\xa9>][p/z]", "keys in order, entities decoded");
+	ok(trunc, "it is truncated");
+	is_str(next, "YS+/Yg==", "the continuation token, raw");
+	free(next);
+	buf_reset(&k.b);
+	k.n = 0;
+	ok_noerr(s3_xml_list(&trunc, &next, last, strlen(last), key_cb, &k), "an empty last page");
+	ok(!trunc && next == NULL && k.n == 0, "not truncated, no token, no keys");
+	is_err(s3_xml_list(&trunc, &next, bad, strlen(bad), key_cb, &k), CAIRN_ERR_FORMAT,
+	       "truncated without a token is refused");
+	is_err(s3_xml_list(&trunc, &next, "<Error/>", 8, key_cb, &k), CAIRN_ERR_FORMAT,
+	       "another document is refused");
+	k.n = 0;
+	k.stop_at = 2;
+	is_err(s3_xml_list(&trunc, &next, page, strlen(page), key_cb, &k), CAIRN_ERR_CANCELLED,
+	       "the callback's error stops the walk");
+	ok(next == NULL, "and no token is handed out");
+	buf_release(&k.b);
+}
+
+static void test_s3_xml__multipart(void)
+{
+	static const char init[] = "<InitiateMultipartUploadResult " NS "><Bucket>b</Bucket>"
+				   "<Key>k</Key><UploadId>Zm9v+YmFy</UploadId>"
+				   "</InitiateMultipartUploadResult>";
+	static const char done[] = "<?xml version=\"1.0\"?>\n\n<CompleteMultipartUploadResult>"
+				   "<ETag>\"x-2\"</ETag></CompleteMultipartUploadResult>";
+	char *id;
+
+	ok_noerr(s3_xml_upload_id(&id, init, strlen(init)), "an upload id");
+	is_str(id, "Zm9v+YmFy", "its value");
+	free(id);
+	is_err(s3_xml_upload_id(&id, "<InitiateMultipartUploadResult/>", 32), CAIRN_ERR_FORMAT,
+	       "no upload id");
+	ok(id == NULL, "nothing handed out");
+	ok(s3_xml_root_is(done, strlen(done), "CompleteMultipartUploadResult"),
+	   "a completed upload");
+	ok(!s3_xml_root_is("<Error><Code>InternalError</Code></Error>", 41,
+			   "CompleteMultipartUploadResult"),
+	   "a 200 carrying an <Error> is not");
+}
+
+static void test_s3_xml__delete(void)
+{
+	static const char some[] = "<DeleteResult " NS "><Deleted><Key>a</Key></Deleted>"
+				   "<Error><Key>p/b</Key><Code>AccessDenied</Code><Message>no"
+				   "</Message></Error><Error><Key>c</Key><Code>X</Code></Error>"
+				   "</DeleteResult>";
+	struct s3_xml_error e;
+	size_t n;
+
+	ok_noerr(s3_xml_delete_errors(&n, &e, some, strlen(some)), "a delete result");
+	is_int(n, 2, "two failures");
+	is_str(e.key, "p/b", "the first one's key");
+	is_str(e.code, "AccessDenied", "and code");
+	s3_xml_error_release(&e);
+	ok_noerr(s3_xml_delete_errors(&n, &e, "<DeleteResult/>", 15), "a clean result");
+	is_int(n, 0, "no failures");
+	is_err(s3_xml_delete_errors(&n, &e, "nope", 4), CAIRN_ERR_FORMAT, "garbage");
+}
+
+static void test_s3_xml__hostile(void)
+{
+	char *doc = xasprintf("<?xml version=\"1.0\"?><!DOCTYPE Error [<!ENTITY x SYSTEM "
+			      "\"file:///etc/passwd\"><!ENTITY y \"expanded\">]>"
+			      "<Error><Code>&x;</Code><Message>&y;</Message></Error>");
+	struct s3_xml_error e;
+
+	s3_xml_error(&e, doc, strlen(doc));
+	ok(e.code == NULL || strstr(e.code, "root:") == NULL,
+	   "an external entity is never loaded");
+	s3_xml_error_release(&e);
+	free(doc);
+	ok(!s3_xml_error(&e, "\0\0\0", 3), "binary garbage");
+}
+
+static void test_s3_xml__escape(void)
+{
+	struct buf b = BUF_INIT;
+
+	s3_xml_escape(&b, "a&b<c>\"d\"");
+	ok(strstr(b.s, "&amp;") && strstr(b.s, "&lt;") && strstr(b.s, "&gt;") &&
+		   !strchr(b.s, '<'),
+	   "special characters are escaped");
+	buf_reset(&b);
+	s3_xml_escape(&b, "sha256/ab/cd");
+	is_str(b.s, "sha256/ab/cd", "plain text is left alone");
+	buf_release(&b);
+}
+
+int main(void)
+{
+	TAP_RUN(test_s3_xml__error);
+	TAP_RUN(test_s3_xml__list);
+	TAP_RUN(test_s3_xml__multipart);
+	TAP_RUN(test_s3_xml__delete);
+	TAP_RUN(test_s3_xml__hostile);
+	TAP_RUN(test_s3_xml__escape);
+	return tap_done();
+}
