@@ -81,6 +81,12 @@ static const struct cairn_error *cmd_gc(struct cmd_ctx *c)
 		goto done;
 	g = gcroots_new(w.cache);
 	gcroots_on_problem(g, gc_on_problem, &p);
+	/*
+	 * One block per scope flag: each starts its scope (gcroots_scope) and
+	 * adds what it keeps (gcroots_add_outs for the pointers of a revision,
+	 * the index or another worktree; gcroots_add_ptr/_tree/_object for
+	 * cairn.lock). The summary and the sweep need nothing else.
+	 */
 	if (opt_given(c, GC_WORKSPACE) && (e = gcroots_add_workspace(g, c->repo)) != NULL)
 		goto done;
 	sc = gcroots_scopes(g, &n);
