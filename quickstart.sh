@@ -24,8 +24,8 @@ BUILD_PKGS="gcc make autoconf automake autoconf-archive pkg-config git ca-certif
 # demo: real datasets and scikit-learn for the example pipeline
 DEMO_PKGS="python3 python3-sklearn python3-yaml"
 # tests: man page lint, the local S3 server (OpenStack Swift + s3api), awscli as
-# the reference S3 client
-TEST_PKGS="mandoc awscli swift-proxy swift-account swift-container swift-object curl"
+# the reference S3 client, the pre-commit framework (t6030)
+TEST_PKGS="mandoc awscli swift-proxy swift-account swift-container swift-object curl pre-commit"
 
 sudo_() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 

@@ -30,6 +30,7 @@ struct opt_values {
 	int count[OPT_MAX];          /* times given */
 	const char **vals[OPT_MAX];  /* arguments, in order */
 	bool quiet;                  /* the implicit -q/--quiet of tables without one */
+	int dashdash;                /* positional arguments given before "--", or -1 */
 };
 
 enum cmd_flags {
@@ -83,8 +84,8 @@ struct progress *progress_new(const struct cmd_ctx *c, const char *what);
 void progress_update(struct progress *p, uint64_t done, uint64_t total, uint64_t bytes,
 		     uint64_t bytes_total);
 void progress_done(struct progress *p);
-/* What the counts count ("files" by default); unit must outlive p. */
-void progress_set_unit(struct progress *p, const char *unit);
+/* What is counted ("files" unless set; a static string). */
+void progress_unit(struct progress *p, const char *unit);
 /* Erase a drawn line before other output; the next update draws it again. */
 void progress_clear(struct progress *p);
 void cmd_digest_progress(uint64_t files, uint64_t files_total, uint64_t bytes,

@@ -151,7 +151,7 @@ void cmd_warn(const char *fmt, ...)
 
 struct progress {
 	const char *what;
-	const char *unit; /* "files" unless progress_set_unit */
+	const char *unit; /* "files" */
 	int64_t last_ns;
 	int64_t start_ns;
 	bool drawn;
@@ -213,7 +213,7 @@ void progress_update(struct progress *p, uint64_t done, uint64_t total, uint64_t
 	progress_draw(p, done, total, bytes, bytes_total);
 }
 
-void progress_set_unit(struct progress *p, const char *unit)
+void progress_unit(struct progress *p, const char *unit)
 {
 	if (p)
 		p->unit = unit;

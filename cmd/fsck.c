@@ -89,7 +89,7 @@ static const struct cairn_error *cmd_fsck(struct cmd_ctx *c)
 	fo.cancel = cmd_cancelled;
 	if (!p.quiet)
 		p.prog = progress_new(c, "fsck");
-	progress_set_unit(p.prog, "objects");
+	progress_unit(p.prog, "objects");
 	e = fsck_run(&res, w.cache, &outs, &fo);
 	progress_done(p.prog);
 	if (e)

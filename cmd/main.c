@@ -23,15 +23,19 @@
 #include "core/tempfile.h"
 
 extern const struct cmd_entry cmd_add_entry, cmd_checkout_entry, cmd_commit_entry,
-	cmd_config_entry, cmd_fetch_entry, cmd_fsck_entry, cmd_gc_entry, cmd_help_entry,
-	cmd_init_entry, cmd_move_entry, cmd_pull_entry, cmd_push_entry, cmd_remote_entry,
+	cmd_fsck_entry, cmd_gc_entry, cmd_help_entry, cmd_init_entry, cmd_move_entry,
 	cmd_remove_entry, cmd_status_entry, cmd_unprotect_entry, cmd_version_entry;
+extern const struct cmd_entry cmd_diff_entry, cmd_hook_entry, cmd_install_entry, cmd_ls_entry,
+	cmd_uninstall_entry;
+extern const struct cmd_entry cmd_config_entry, cmd_fetch_entry, cmd_pull_entry, cmd_push_entry,
+	cmd_remote_entry;
 
 const struct cmd_entry *const cmd_entries[] = {
 	&cmd_add_entry, &cmd_checkout_entry, &cmd_commit_entry, &cmd_config_entry,
-	&cmd_fetch_entry, &cmd_fsck_entry, &cmd_gc_entry, &cmd_help_entry, &cmd_init_entry,
-	&cmd_move_entry, &cmd_pull_entry, &cmd_push_entry, &cmd_remote_entry, &cmd_remove_entry,
-	&cmd_status_entry, &cmd_unprotect_entry, &cmd_version_entry, NULL,
+	&cmd_diff_entry, &cmd_fetch_entry, &cmd_fsck_entry, &cmd_gc_entry, &cmd_help_entry,
+	&cmd_hook_entry, &cmd_init_entry, &cmd_install_entry, &cmd_ls_entry, &cmd_move_entry,
+	&cmd_pull_entry, &cmd_push_entry, &cmd_remote_entry, &cmd_remove_entry,
+	&cmd_status_entry, &cmd_uninstall_entry, &cmd_unprotect_entry, &cmd_version_entry, NULL,
 };
 
 static int main_exit_code(const struct cairn_error *e)

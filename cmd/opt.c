@@ -78,9 +78,11 @@ const struct cairn_error *opt_parse(struct opt_values *v, int *argc, char ***arg
 	struct option *lo = xcalloc((size_t)n + 3, sizeof(*lo));
 	bool own_q = false;
 	struct buf shortopts = BUF_INIT;
+	char **orig;
 	const struct cairn_error *e = NULL;
 
 	memset(v, 0, sizeof(*v));
+	v->dashdash = -1;
 	*help = false;
 	buf_init(&shortopts);
 	buf_adds(&shortopts, ":h"); /* ':' first: report missing arguments as ':' */
@@ -104,6 +106,8 @@ const struct cairn_error *opt_parse(struct opt_values *v, int *argc, char ***arg
 		lo[extra].val = 'q';
 		buf_addch(&shortopts, 'q');
 	}
+	orig = xcalloc((size_t)*argc + 1, sizeof(char *));
+	memcpy(orig, *argv, (size_t)*argc * sizeof(char *));
 	optind = 0; /* full reinitialisation in glibc */
 	opterr = 0;
 	while ((c = getopt_long(*argc, *argv, shortopts.s, lo, &idx)) != -1) {
@@ -146,9 +150,22 @@ const struct cairn_error *opt_parse(struct opt_values *v, int *argc, char ***arg
 	free(lo);
 	buf_release(&shortopts);
 	if (e == NULL) {
+		/*
+		 * glibc consumes "--" and leaves it just before the positional
+		 * arguments; those after it were not moved, so they are counted
+		 * back from the end.
+		 */
+		if (optind > 1 && optind <= *argc && strcmp((*argv)[optind - 1], "--") == 0) {
+			for (i = 0; i < *argc; i++)
+				if (orig[i] == (*argv)[optind - 1])
+					break;
+			if (i < *argc && (*argc - optind) - (*argc - (i + 1)) >= 0)
+				v->dashdash = (*argc - optind) - (*argc - (i + 1));
+		}
 		*argc -= optind;
 		*argv += optind;
 	}
+	free(orig);
 	return e;
 }
 

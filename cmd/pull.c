@@ -12,6 +12,7 @@
 #include <stdio.h>
 
 #include "cmd/xfer.h"
+#include "core/revset.h"
 #include "core/buf.h"
 #include "core/checkout.h"
 #include "core/work.h"
@@ -21,10 +22,11 @@ static const struct opt_spec pull_opts[] = {
 	{ 'r', "remote", "NAME", "pull from this remote instead of core.remote" },
 	{ 'j', "jobs", "N", "transfers at a time (default: remote.NAME.jobs)" },
 	{ 'f', "force", NULL, "overwrite and delete workspace data that is not in the cache" },
+	CMD_XFER_REV_OPTS,
 	{ 0, NULL, NULL, NULL },
 };
 
-enum { PULL_REMOTE, PULL_JOBS, PULL_FORCE };
+enum { PULL_REMOTE, PULL_JOBS, PULL_FORCE, PULL_REV };
 
 static void pull_report(const struct cairn_error *e)
 {
@@ -47,7 +49,7 @@ static const struct cairn_error *pull_checkout(struct cmd_ctx *c, struct cmd_xfe
 	if ((e = cmd_work_open(&w, c)) != NULL)
 		return e;
 	co.force = opt_given(c, PULL_FORCE);
-	for (k = 0; k < x->outs.n; k++) {
+	for (k = 0; k < x->nwork; k++) { /* the workspace's outputs only */
 		struct checkout_result cr;
 
 		if (!res->outs[k].complete)
@@ -84,11 +86,15 @@ static const struct cairn_error *pull_missing(const struct cmd_xfer *x,
 	if ((e = cmd_xfer_missing(res, what)) == NULL)
 		return NULL;
 	buf_init(&outs);
-	for (k = 0; k < x->outs.n; k++)
+	for (k = 0; k < x->nwork; k++)
 		if (!res->outs[k].complete && n++ < 5)
 			buf_addf(&outs, "%s'%s'", n > 1 ? ", " : "", x->outs.v[k].rel);
 	if (n > 5)
 		buf_addf(&outs, " and %zu more", n - 5);
+	if (n == 0) { /* only other revisions' data is missing */
+		buf_release(&outs);
+		return err_hint(e, "push them from a clone that has them, then pull again");
+	}
 	e = err_hint(err_new(e->code, "%s; left as %s: %s", e->msg, n == 1 ? "it was" : "they were",
 			     outs.s),
 		     "push them from a clone that has them, then pull again");
@@ -100,9 +106,12 @@ static const struct cairn_error *cmd_pull(struct cmd_ctx *c)
 {
 	const struct cairn_error *e, *miss;
 	struct xfer_result res;
+	struct revset_opts revs;
 	struct cmd_xfer x;
 
-	if ((e = cmd_xfer_open(&x, c, opt_str(c, PULL_REMOTE), opt_str(c, PULL_JOBS))) != NULL)
+	cmd_xfer_revs(&revs, c, PULL_REV);
+	e = cmd_xfer_open_revs(&x, c, opt_str(c, PULL_REMOTE), opt_str(c, PULL_JOBS), &revs);
+	if (e)
 		return e;
 	e = xfer_fetch(&res, x.remote, x.cache, &x.outs, &x.opts);
 	cmd_xfer_progress_done(&x);

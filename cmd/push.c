@@ -11,23 +11,28 @@
 #include <stdio.h>
 
 #include "cmd/xfer.h"
+#include "core/revset.h"
 #include "remotes/remote.h"
 
 static const struct opt_spec push_opts[] = {
 	{ 'r', "remote", "NAME", "push to this remote instead of core.remote" },
 	{ 'j', "jobs", "N", "transfers at a time (default: remote.NAME.jobs)" },
+	CMD_XFER_REV_OPTS,
 	{ 0, NULL, NULL, NULL },
 };
 
-enum { PUSH_REMOTE, PUSH_JOBS };
+enum { PUSH_REMOTE, PUSH_JOBS, PUSH_REV };
 
 static const struct cairn_error *cmd_push(struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
 	struct xfer_result res;
+	struct revset_opts revs;
 	struct cmd_xfer x;
 
-	if ((e = cmd_xfer_open(&x, c, opt_str(c, PUSH_REMOTE), opt_str(c, PUSH_JOBS))) != NULL)
+	cmd_xfer_revs(&revs, c, PUSH_REV);
+	e = cmd_xfer_open_revs(&x, c, opt_str(c, PUSH_REMOTE), opt_str(c, PUSH_JOBS), &revs);
+	if (e)
 		return e;
 	e = xfer_push(&res, x.remote, x.cache, &x.outs, &x.opts);
 	cmd_xfer_progress_done(&x);

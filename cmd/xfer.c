@@ -18,7 +18,10 @@
 #include "core/cache.h"
 #include "core/fsutil.h"
 #include "core/ptr.h"
+#include "core/oidset.h"
 #include "core/repo.h"
+#include "core/revset.h"
+#include "core/xmalloc.h"
 #include "remotes/remote.h"
 
 #define XFER_LIST_MAX 5  /* missing objects named in one error */
@@ -33,9 +36,18 @@ static void cmd_xfer_on_progress(const char *phase, uint64_t objects, uint64_t o
 		progress_done(x->prog);
 		x->phase = phase;
 		x->prog = progress_new(x->ctx, phase);
-		progress_set_unit(x->prog, "objects");
+		progress_unit(x->prog, "objects");
 	}
 	progress_update(x->prog, objects, objects_total, bytes, bytes_total);
+}
+
+void cmd_xfer_revs(struct revset_opts *o, const struct cmd_ctx *c, int rev_row)
+{
+	memset(o, 0, sizeof(*o));
+	o->nrevs = opt_list(c, rev_row, (const char ***)&o->revs);
+	o->all_branches = opt_given(c, rev_row + 1);
+	o->all_tags = opt_given(c, rev_row + 2);
+	o->all_commits = opt_given(c, rev_row + 3);
 }
 
 void cmd_xfer_progress_done(struct cmd_xfer *x)
@@ -47,6 +59,101 @@ void cmd_xfer_progress_done(struct cmd_xfer *x)
 
 const struct cairn_error *cmd_xfer_open(struct cmd_xfer *x, struct cmd_ctx *c,
 					const char *remote, const char *jobs)
+{
+	return cmd_xfer_open_revs(x, c, remote, jobs, NULL);
+}
+
+/* PATH arguments as root-relative output paths (a pointer names its output). */
+static const struct cairn_error *cmd_xfer_paths(char ***out, struct cmd_ctx *c)
+{
+	const struct cairn_error *e;
+	int i;
+
+	*out = xcalloc((size_t)c->argc + 1, sizeof(char *));
+	for (i = 0; i < c->argc; i++) {
+		size_t n;
+
+		if ((e = repo_relpath(&(*out)[i], c->repo, c->argv[i])) != NULL)
+			return e;
+		n = strlen((*out)[i]);
+		if (n > strlen(PTR_SUFFIX) && strcmp((*out)[i] + n - strlen(PTR_SUFFIX), PTR_SUFFIX) == 0)
+			(*out)[i][n - strlen(PTR_SUFFIX)] = '\0';
+	}
+	return NULL;
+}
+
+static bool cmd_xfer_under(const char *rel, char *const *paths, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		size_t k = strlen(paths[i]);
+
+		if (k == 0 || (strncmp(rel, paths[i], k) == 0 && (rel[k] == '\0' || rel[k] == '/')))
+			return true;
+	}
+	return n == 0;
+}
+
+/* Drop the revision outputs (from index first on) whose data an earlier output names. */
+static void cmd_xfer_dedup(struct out_list *l, size_t first)
+{
+	struct oidset ids;
+	size_t i, k = first;
+
+	oidset_init(&ids);
+	for (i = 0; i < l->n; i++) {
+		bool fresh = oidset_add(&ids, &l->v[i].ptr->id);
+
+		if (i < first)
+			continue;
+		if (!fresh) {
+			out_release(&l->v[i]);
+			continue;
+		}
+		l->v[k++] = l->v[i];
+	}
+	l->n = k;
+	oidset_release(&ids);
+}
+
+/* The workspace's outputs under paths, then the revisions' other pointers. */
+static const struct cairn_error *cmd_xfer_rev_outs(struct cmd_xfer *x, struct cmd_ctx *c,
+						   const struct revset_opts *revs)
+{
+	const struct cairn_error *e;
+	struct out_list all = OUT_LIST_INIT;
+	struct oidset seen;
+	char **paths = NULL;
+	size_t i;
+	int k;
+
+	oidset_init(&seen);
+	if ((e = cmd_xfer_paths(&paths, c)) == NULL)
+		e = out_collect_all(&all, c->repo);
+	for (i = 0; e == NULL && i < all.n; i++) {
+		if (!cmd_xfer_under(all.v[i].rel, paths, c->argc))
+			continue;
+		XGROW(x->outs.v, x->outs.n + 1, x->outs.cap);
+		x->outs.v[x->outs.n++] = all.v[i];
+		memset(&all.v[i], 0, sizeof(all.v[i]));
+	}
+	x->nwork = x->outs.n;
+	if (e == NULL)
+		e = revset_outs(&x->outs, c->repo, revs, paths, (size_t)c->argc, &seen);
+	if (e == NULL)
+		cmd_xfer_dedup(&x->outs, x->nwork);
+	out_list_release(&all);
+	oidset_release(&seen);
+	for (k = 0; paths && k < c->argc; k++)
+		free(paths[k]);
+	free(paths);
+	return e;
+}
+
+const struct cairn_error *cmd_xfer_open_revs(struct cmd_xfer *x, struct cmd_ctx *c,
+					     const char *remote, const char *jobs,
+					     const struct revset_opts *revs)
 {
 	const struct cairn_error *e;
 	struct repo *r = c->repo;
@@ -71,8 +178,13 @@ const struct cairn_error *cmd_xfer_open(struct cmd_xfer *x, struct cmd_ctx *c,
 	qdir = fs_join(r->tmp_dir, "quarantine"); /* where work_open puts it too */
 	cache_set_quarantine(x->cache, qdir);
 	free(qdir);
-	e = c->argc ? out_collect_args(&x->outs, r, c->argv, c->argc)
-		    : out_collect_all(&x->outs, r);
+	if (revset_any(revs)) {
+		e = cmd_xfer_rev_outs(x, c, revs);
+	} else {
+		e = c->argc ? out_collect_args(&x->outs, r, c->argv, c->argc)
+			    : out_collect_all(&x->outs, r);
+		x->nwork = x->outs.n;
+	}
 	if (e == NULL)
 		e = remote_open(&x->remote, r->cfg, remote, r->root);
 	if (e)

@@ -15,11 +15,13 @@
 
 struct cache;
 struct remote;
+struct revset_opts;
 
 struct cmd_xfer {
 	struct remote *remote;
 	struct cache *cache;     /* borrowed from the repository */
 	struct out_list outs;    /* the outputs to work on */
+	size_t nwork;            /* how many of them, first, are the workspace's */
 	struct xfer_opts opts;   /* jobs, progress, cancel */
 	struct progress *prog;   /* of the current phase */
 	const char *phase;
@@ -30,6 +32,23 @@ struct cmd_xfer {
 const struct cairn_error *cmd_xfer_open(struct cmd_xfer *x, struct cmd_ctx *c,
 					const char *remote, const char *jobs);
 void cmd_xfer_close(struct cmd_xfer *x);
+
+/*
+ * The same with revision options (fetch, pull, push --rev, -a, -T, -A): the
+ * workspace's outputs first, then every other pointer of those revisions;
+ * PATH arguments filter both. revs NULL or empty: cmd_xfer_open.
+ */
+const struct cairn_error *cmd_xfer_open_revs(struct cmd_xfer *x, struct cmd_ctx *c,
+					     const char *remote, const char *jobs,
+					     const struct revset_opts *revs);
+
+/* The revision options of a command's table, by row (the table rows are in this order). */
+void cmd_xfer_revs(struct revset_opts *o, const struct cmd_ctx *c, int rev_row);
+#define CMD_XFER_REV_OPTS                                                                  \
+	{ 0, "rev", "REV", "also the data of revision REV (repeatable)" },                  \
+	{ 'a', "all-branches", NULL, "also the data of every branch tip" },                 \
+	{ 'T', "all-tags", NULL, "also the data of every tag" },                            \
+	{ 'A', "all-commits", NULL, "also the data of every commit" }
 
 /* Erase the progress line, if one is drawn. */
 void cmd_xfer_progress_done(struct cmd_xfer *x);

@@ -194,10 +194,11 @@ const struct cairn_error *fs_open_dir_beneath(int *out, int rootfd, const char *
 	}
 	/* component by component: creates what is missing and names what is wrong */
 	copy = xstrdup(rel);
-	fd = dup(rootfd);
+	/* a new open file description: a dup would share rootfd's read offset */
+	fd = openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0) {
 		free(copy);
-		return err_errno("dup");
+		return err_errno("open the work tree root");
 	}
 	for (comp = strtok_r(copy, "/", &save); comp; comp = strtok_r(NULL, "/", &save)) {
 		int next;

@@ -129,7 +129,7 @@ static const struct cairn_error *out_walk(struct out_list *l, struct repo *r, in
 	}
 	if (nested)
 		goto done;
-	if (np > 1)
+	if (np > 1) /* qsort and bsearch want an array, even for nothing */
 		qsort(ptrs, np, sizeof(*ptrs), out_cmp_names);
 	for (i = 0; i < np && e == NULL; i++) {
 		struct stat st;
@@ -147,7 +147,7 @@ static const struct cairn_error *out_walk(struct out_list *l, struct repo *r, in
 		qsort(names, nn, sizeof(*names), out_cmp_names);
 	for (i = 0; i < nn && e == NULL; i++) {
 		char *pname = xasprintf("%s%s", names[i], PTR_SUFFIX), *sub;
-		bool tracked = np && bsearch(&pname, ptrs, np, sizeof(*ptrs), out_cmp_names);
+		bool tracked = np && bsearch(&pname, ptrs, np, sizeof(*ptrs), out_cmp_names) != NULL;
 		int sfd;
 
 		free(pname);

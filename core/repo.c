@@ -18,6 +18,7 @@
 
 #include "core/buf.h"
 #include "core/cache.h"
+#include "core/cacheuse.h"
 #include "core/config.h"
 #include "core/fsutil.h"
 #include "core/gitutil.h"
@@ -34,6 +35,11 @@ static char *repo_strip_slash(const char *s)
 
 const struct cairn_error *repo_open(struct repo **out)
 {
+	return repo_open_at(out, ".");
+}
+
+const struct cairn_error *repo_open_at(struct repo **out, const char *dir)
+{
 	const struct cairn_error *e;
 	git_repository *git = NULL;
 	struct repo *r;
@@ -42,7 +48,7 @@ const struct cairn_error *repo_open(struct repo **out)
 	int rc;
 
 	gitutil_init();
-	rc = git_repository_open_ext(&git, ".", 0, NULL);
+	rc = git_repository_open_ext(&git, dir, 0, NULL);
 	if (rc == GIT_ENOTFOUND)
 		return err_new(CAIRN_ERR_NOT_REPO, "not inside a git repository");
 	if (rc < 0)
@@ -179,6 +185,41 @@ const struct cairn_error *repo_relpath(char **out, const struct repo *r, const c
 	return NULL;
 }
 
+/* Is cache.dir set (so the cache may be shared with other projects)? */
+static bool repo_cache_configured(struct repo *r)
+{
+	char *dir = NULL;
+	bool set = config_get_str(&dir, r->cfg, "cache.dir") == NULL && dir && *dir;
+
+	free(dir);
+	return set;
+}
+
+char *repo_main_root(const struct repo *r)
+{
+	const char *common;
+	char *c;
+	size_t n;
+
+	if (!git_repository_is_worktree(r->git) || (common = git_repository_commondir(r->git)) == NULL)
+		return xstrdup(r->root);
+	c = repo_strip_slash(common);
+	n = strlen(c);
+	if (n > 5 && strcmp(c + n - 5, "/.git") == 0) {
+		char *real;
+
+		c[n - 5] = '\0';
+		real = realpath(c, NULL);
+		if (real) {
+			free(c);
+			return real;
+		}
+		return c;
+	}
+	free(c);
+	return xstrdup(r->root);
+}
+
 char *repo_cache_dir(struct repo *r)
 {
 	char *dir = NULL;
@@ -216,6 +257,19 @@ const struct cairn_error *repo_cache(struct cache **out, struct repo *r)
 	if (r->cache == NULL) {
 		dir = repo_cache_dir(r);
 		e = cache_open(&r->cache, dir);
+		/*
+		 * A cache set by cache.dir may be shared: register this project
+		 * as one of its users, so gc elsewhere keeps what it uses (C23).
+		 * Best effort: a cache this process cannot write holds nothing
+		 * it added either. (A default cache's owner needs no
+		 * registration: gc finds it from the cache's own path.)
+		 */
+		if (e == NULL && repo_cache_configured(r)) {
+			char *main = repo_main_root(r);
+
+			(void)cacheuse_register(dir, main);
+			free(main);
+		}
 		free(dir);
 		if (e)
 			return e;

@@ -29,6 +29,8 @@ struct repo {
 
 /* Find the work tree containing the current folder. NOT_REPO outside one. */
 const struct cairn_error *repo_open(struct repo **out);
+/* The same for the work tree containing dir (another worktree, a project sharing the cache). */
+const struct cairn_error *repo_open_at(struct repo **out, const char *dir);
 void repo_close(struct repo *r);
 
 /* NOT_REPO with a hint when .cairn/ does not exist. */
@@ -43,6 +45,11 @@ const struct cairn_error *repo_relpath(char **out, const struct repo *r, const c
 
 /* The cache, opened on first use (configured by cache.dir). Borrowed. */
 const struct cairn_error *repo_cache(struct cache **out, struct repo *r);
+/*
+ * The root of the repository's main work tree: r->root, or for a linked
+ * worktree the work tree its common Git dir belongs to (caller frees).
+ */
+char *repo_main_root(const struct repo *r);
 /* The cache folder that repo_cache opens (caller frees). */
 char *repo_cache_dir(struct repo *r);
 

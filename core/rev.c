@@ -9,11 +9,13 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <git2.h>
 
 #include "core/fsutil.h"
 #include "core/gitutil.h"
+#include "core/oidset.h"
 #include "core/out.h"
 #include "core/ptr.h"
 #include "core/repo.h"
@@ -165,9 +167,22 @@ struct rev_walk {
 	struct out_list *l;
 	struct repo *r;
 	const char *where;
+	struct oidset *seen; /* trees and pointer blobs met before, or NULL */
 	struct err_copy err;
 	bool failed;
 };
+
+/* Add a Git object id to seen; false when it was there (or seen is NULL: never). */
+static bool rev_first_sight(struct oidset *seen, const git_oid *id)
+{
+	struct oid key;
+
+	if (seen == NULL)
+		return true;
+	memset(&key, 0, sizeof(key));
+	memcpy(key.b, id->id, sizeof(id->id) < sizeof(key.b) ? sizeof(id->id) : sizeof(key.b));
+	return oidset_add(seen, &key);
+}
 
 static int rev_walk_cb(const char *root, const git_tree_entry *ent, void *arg)
 {
@@ -176,10 +191,12 @@ static int rev_walk_cb(const char *root, const git_tree_entry *ent, void *arg)
 	const char *name = git_tree_entry_name(ent);
 	char *path;
 
+	if (git_tree_entry_type(ent) == GIT_OBJECT_TREE)
+		return rev_first_sight(w->seen, git_tree_entry_id(ent)) ? 0 : 1; /* 1: skip it */
 	if (git_tree_entry_filemode(ent) != GIT_FILEMODE_BLOB &&
 	    git_tree_entry_filemode(ent) != GIT_FILEMODE_BLOB_EXECUTABLE)
 		return 0;
-	if (!rev_is_pointer_name(name))
+	if (!rev_is_pointer_name(name) || !rev_first_sight(w->seen, git_tree_entry_id(ent)))
 		return 0;
 	path = xasprintf("%s%s", root, name);
 	e = rev_add_pointer(w->l, w->r, path, git_tree_entry_id(ent), w->where);
@@ -199,6 +216,12 @@ static int rev_out_cmp(const void *a, const void *b)
 
 const struct cairn_error *rev_pointers(struct out_list *l, struct repo *r, const char *spec)
 {
+	return rev_pointers_unseen(l, r, spec, NULL);
+}
+
+const struct cairn_error *rev_pointers_unseen(struct out_list *l, struct repo *r, const char *spec,
+					      struct oidset *seen)
+{
 	const struct cairn_error *e;
 	struct rev_walk w;
 	git_tree *tree;
@@ -210,6 +233,11 @@ const struct cairn_error *rev_pointers(struct out_list *l, struct repo *r, const
 	w.l = l;
 	w.r = r;
 	w.where = spec;
+	w.seen = seen;
+	if (!rev_first_sight(seen, git_tree_id(tree))) {
+		git_tree_free(tree);
+		return NULL; /* the same tree as a revision read before */
+	}
 	rc = git_tree_walk(tree, GIT_TREEWALK_PRE, rev_walk_cb, &w);
 	git_tree_free(tree);
 	if (w.failed)
@@ -221,14 +249,12 @@ const struct cairn_error *rev_pointers(struct out_list *l, struct repo *r, const
 	return NULL;
 }
 
-const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r)
+static const struct cairn_error *rev_index_walk(struct out_list *l, struct repo *r, git_index *idx,
+					       const char *where)
 {
 	const struct cairn_error *e = NULL;
-	git_index *idx;
 	size_t i, n;
 
-	if (git_repository_index(&idx, r->git) < 0)
-		return err_git("read the git index");
 	n = git_index_entrycount(idx);
 	for (i = 0; i < n && e == NULL; i++) {
 		const git_index_entry *ent = git_index_get_byindex(idx, i);
@@ -238,10 +264,37 @@ const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r)
 		if ((ent->mode != GIT_FILEMODE_BLOB && ent->mode != GIT_FILEMODE_BLOB_EXECUTABLE) ||
 		    !rev_is_pointer_name(fs_basename(ent->path)))
 			continue;
-		e = rev_add_pointer(l, r, ent->path, &ent->id, "the index");
+		e = rev_add_pointer(l, r, ent->path, &ent->id, where);
 	}
-	git_index_free(idx);
 	if (e == NULL && l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), rev_out_cmp);
+	return e;
+}
+
+const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r)
+{
+	return rev_index_file_pointers(l, r, NULL);
+}
+
+const struct cairn_error *rev_index_file_pointers(struct out_list *l, struct repo *r,
+						  const char *path)
+{
+	const struct cairn_error *e;
+	git_index *idx;
+
+	if (path == NULL) {
+		if (git_repository_index(&idx, r->git) < 0)
+			return err_git("read the git index");
+	} else {
+		struct stat st;
+
+		/* libgit2 opens a missing file as an empty index: that would pass */
+		if (stat(path, &st) < 0)
+			return err_errno("read the git index '%s'", path);
+		if (git_index_open(&idx, path) < 0)
+			return err_git("read the git index '%s'", path);
+	}
+	e = rev_index_walk(l, r, idx, "the index");
+	git_index_free(idx);
 	return e;
 }

@@ -17,6 +17,7 @@
 
 struct repo;
 struct out_list;
+struct oidset;
 
 #define REV_HEXLEN 40
 
@@ -44,7 +45,24 @@ const struct cairn_error *rev_read_file(struct buf *out, bool *found, struct rep
  */
 const struct cairn_error *rev_pointers(struct out_list *l, struct repo *r, const char *spec);
 
+/*
+ * rev_pointers for walks over many revisions: Git trees and pointer blobs
+ * already in seen (Git ids, zero-padded) are skipped, and the new ones
+ * added, so each pointer file of a history is parsed once and a subtree
+ * shared by many commits is read once. What is appended is only what this
+ * revision adds. seen starts empty (oidset_init) and belongs to the caller.
+ */
+const struct cairn_error *rev_pointers_unseen(struct out_list *l, struct repo *r, const char *spec,
+					      struct oidset *seen);
+
 /* The same for the pointer files staged in the Git index (stage 0). */
 const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r);
+
+/*
+ * The same for the index file at path (a hook's GIT_INDEX_FILE, which
+ * may be a temporary index); NULL is the repository's index.
+ */
+const struct cairn_error *rev_index_file_pointers(struct out_list *l, struct repo *r,
+						  const char *path);
 
 #endif

@@ -354,32 +354,128 @@ const struct cairn_error *tree_walk_files(struct tree *t, tree_file_cb cb, void 
 	return e;
 }
 
+/*
+ * Read and validate one manifest into a tree whose folder entries keep sub
+ * NULL. depth >= 0 checks symlink targets against the tracked folder; lazy
+ * readers that only list (depth < 0) skip that check.
+ */
+static const struct cairn_error *tree_read_level(struct tree **out, const struct cache *c,
+						 const struct oid *id, int depth)
+{
+	const struct cairn_error *e = NULL;
+	struct manifest m = MANIFEST_INIT;
+	struct tree *t;
+	char *data;
+	size_t len, i;
+	const char *why;
+
+	if (depth > TREE_MAX_DEPTH)
+		return err_new(CAIRN_ERR_FORMAT, "manifest %s: folders nested too deeply", oid_hex(id));
+	e = cache_read_small(&data, &len, c, id, MANIFEST_MAX_BYTES);
+	if (err_is(e, CAIRN_ERR_NOT_FOUND))
+		return err_new(CAIRN_ERR_NOT_FOUND, "manifest %s is not in the cache", oid_hex(id));
+	if (e)
+		return e;
+	e = manifest_parse(&m, data, len, oid_hex(id));
+	free(data);
+	if (e)
+		return e;
+	t = tree_new();
+	for (i = 0; i < m.n && e == NULL; i++) {
+		struct manifest_entry *me = &m.entries[i];
+		struct tree_entry *te = tree_add(t, me->name, (enum tree_type)me->type);
+
+		te->id = me->id;
+		te->known = true;
+		te->size = me->size;
+		te->nfiles = me->nfiles;
+		te->exec = me->exec;
+		if (me->type == MANIFEST_SYMLINK) {
+			if (depth >= 0 && (why = name_check_link_target(me->target, depth)) != NULL)
+				e = err_new(CAIRN_ERR_FORMAT, "manifest %s: symlink '%s': %s",
+					    oid_hex(id), me->name, why);
+			te->target = xstrdup(me->target);
+			te->size = 0;
+		}
+	}
+	manifest_release(&m);
+	if (e) {
+		tree_free(t);
+		return e;
+	}
+	*out = t;
+	return NULL;
+}
+
 struct tree_diff_run {
 	struct buf path;
 	tree_diff_cb cb;
 	void *arg;
+	const struct cache *cache; /* load folders with sub NULL from here (lazy diffs) */
+	tree_want_cb want;
+	void *want_arg;
 };
+
+const struct cairn_error *tree_load_level(struct tree **out, const struct cache *c,
+					  const struct oid *id)
+{
+	return tree_read_level(out, c, id, -1);
+}
+
+static bool tree_diff_wanted(struct tree_diff_run *r, bool is_dir)
+{
+	return r->want == NULL || r->want(r->path.s, is_dir, r->want_arg);
+}
+
+/*
+ * The children of folder te: its sub, or (lazy diffs) its manifest level
+ * loaded into *loaded, which the caller frees. NULL sub without a cache:
+ * the folder is reported as a whole.
+ */
+static const struct cairn_error *tree_diff_sub(const struct tree **out, struct tree **loaded,
+					       struct tree_diff_run *r,
+					       const struct tree_entry *te)
+{
+	const struct cairn_error *e;
+
+	*loaded = NULL;
+	*out = te->sub;
+	if (te->sub || r->cache == NULL || !te->known)
+		return NULL;
+	if ((e = tree_read_level(loaded, r->cache, &te->id, -1)) != NULL)
+		return err_wrap(e, "'%s'", r->path.s);
+	*out = *loaded;
+	return NULL;
+}
 
 /* Report a whole entry (and, for folders, everything below) as added or deleted. */
 static const struct cairn_error *tree_diff_all(struct tree_diff_run *r,
 					       const struct tree_entry *te, enum tree_change ch)
 {
-	const struct cairn_error *e;
+	const struct cairn_error *e = NULL;
 	size_t base = r->path.len, i;
+	const struct tree *sub = NULL;
+	struct tree *loaded = NULL;
 
-	if (te->type != TREE_DIR || te->sub == NULL || te->sub->n == 0)
+	if (!tree_diff_wanted(r, te->type == TREE_DIR))
+		return NULL;
+	if (te->type == TREE_DIR && (e = tree_diff_sub(&sub, &loaded, r, te)) != NULL)
+		return e;
+	if (te->type != TREE_DIR || sub == NULL || sub->n == 0) {
+		tree_free(loaded);
 		return r->cb(r->path.s, ch, ch == TREE_DELETED ? te : NULL,
 			     ch == TREE_ADDED ? te : NULL, r->arg);
-	for (i = 0; i < te->sub->n; i++) {
+	}
+	for (i = 0; i < sub->n && e == NULL; i++) {
 		r->path.len = base;
 		buf_addch(&r->path, '/');
-		buf_adds(&r->path, te->sub->e[i].name);
-		if ((e = tree_diff_all(r, &te->sub->e[i], ch)) != NULL)
-			return e;
+		buf_adds(&r->path, sub->e[i].name);
+		e = tree_diff_all(r, &sub->e[i], ch);
 	}
+	tree_free(loaded);
 	r->path.len = base;
 	r->path.s[base] = '\0';
-	return NULL;
+	return e;
 }
 
 static bool tree_entry_same(const struct tree_entry *a, const struct tree_entry *b)
@@ -391,6 +487,31 @@ static bool tree_entry_same(const struct tree_entry *a, const struct tree_entry 
 	if (a->type == TREE_FILE)
 		return a->known && b->known && oid_equal(&a->id, &b->id) && a->exec == b->exec;
 	return false;
+}
+
+static const struct cairn_error *tree_diff_rec(struct tree_diff_run *r, const struct tree *a,
+					       const struct tree *b);
+
+/* Two folders of the same name: descend unless their ids are equal. */
+static const struct cairn_error *tree_diff_dirs(struct tree_diff_run *r,
+						const struct tree_entry *x,
+						const struct tree_entry *y)
+{
+	const struct cairn_error *e;
+	const struct tree *sa, *sb;
+	struct tree *la, *lb = NULL;
+
+	if (x->known && y->known && oid_equal(&x->id, &y->id))
+		return NULL;
+	if (!tree_diff_wanted(r, true))
+		return NULL;
+	if ((e = tree_diff_sub(&sa, &la, r, x)) != NULL)
+		return e;
+	if ((e = tree_diff_sub(&sb, &lb, r, y)) == NULL)
+		e = tree_diff_rec(r, sa, sb);
+	tree_free(la);
+	tree_free(lb);
+	return e;
 }
 
 static const struct cairn_error *tree_diff_rec(struct tree_diff_run *r, const struct tree *a,
@@ -417,13 +538,12 @@ static const struct cairn_error *tree_diff_rec(struct tree_diff_run *r, const st
 			j++;
 		} else {
 			if (x->type == TREE_DIR && y->type == TREE_DIR) {
-				if (!(x->known && y->known && oid_equal(&x->id, &y->id)))
-					e = tree_diff_rec(r, x->sub, y->sub);
+				e = tree_diff_dirs(r, x, y);
 			} else if (x->type == TREE_DIR || y->type == TREE_DIR) {
 				e = tree_diff_all(r, x, TREE_DELETED);
 				if (e == NULL)
 					e = tree_diff_all(r, y, TREE_ADDED);
-			} else if (!tree_entry_same(x, y)) {
+			} else if (!tree_entry_same(x, y) && tree_diff_wanted(r, false)) {
 				e = r->cb(r->path.s, TREE_MODIFIED, x, y, r->arg);
 			}
 			i++;
@@ -436,8 +556,9 @@ static const struct cairn_error *tree_diff_rec(struct tree_diff_run *r, const st
 	return e;
 }
 
-const struct cairn_error *tree_diff(const struct tree *a, const struct tree *b, tree_diff_cb cb,
-				    void *arg)
+const struct cairn_error *tree_diff_lazy(const struct tree *a, const struct tree *b,
+					 const struct cache *c, tree_want_cb want,
+					 void *want_arg, tree_diff_cb cb, void *arg)
 {
 	const struct cairn_error *e;
 	struct tree_diff_run r;
@@ -445,7 +566,16 @@ const struct cairn_error *tree_diff(const struct tree *a, const struct tree *b, 
 	buf_init(&r.path);
 	r.cb = cb;
 	r.arg = arg;
+	r.cache = c;
+	r.want = want;
+	r.want_arg = want_arg;
 	e = tree_diff_rec(&r, a, b);
 	buf_release(&r.path);
 	return e;
+}
+
+const struct cairn_error *tree_diff(const struct tree *a, const struct tree *b, tree_diff_cb cb,
+				    void *arg)
+{
+	return tree_diff_lazy(a, b, NULL, NULL, NULL, cb, arg);
 }

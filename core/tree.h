@@ -103,4 +103,24 @@ typedef const struct cairn_error *(*tree_diff_cb)(const char *path, enum tree_ch
 const struct cairn_error *tree_diff(const struct tree *a, const struct tree *b, tree_diff_cb cb,
 				    void *arg);
 
+/*
+ * Load one manifest level: folder entries keep their ids with sub NULL
+ * ("not loaded"), for tree_diff_lazy and listings that read only the
+ * manifests they need. NOT_FOUND names a missing manifest.
+ */
+const struct cairn_error *tree_load_level(struct tree **out, const struct cache *c,
+					  const struct oid *id);
+
+/* Which paths a lazy diff visits: a folder is entered only when wanted. */
+typedef bool (*tree_want_cb)(const char *path, bool is_dir, void *arg);
+
+/*
+ * tree_diff where known folders with sub NULL are loaded level by level
+ * from c as the walk reaches them (and freed after), so only the manifests
+ * on changed paths are read. With want, paths it refuses are not visited.
+ */
+const struct cairn_error *tree_diff_lazy(const struct tree *a, const struct tree *b,
+					 const struct cache *c, tree_want_cb want,
+					 void *want_arg, tree_diff_cb cb, void *arg);
+
 #endif

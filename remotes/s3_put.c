@@ -62,6 +62,7 @@ struct s3_pb { /* the batch */
 	struct remote_item *items;
 	size_t n, next;
 	struct s3_mpu *mpus, **mpu_tail;
+	struct s3_mpu *scan; /* the first upload that may have parts left to hand out */
 	struct s3_pw **idle;
 	size_t nidle;
 	unsigned char *buf;
@@ -93,6 +94,8 @@ static const struct cairn_error *s3_mpu_new(struct s3_pb *pb, size_t item, int f
 	hash_init(&m->whole);
 	*pb->mpu_tail = m;
 	pb->mpu_tail = &m->next;
+	if (pb->scan == NULL)
+		pb->scan = m;
 	*out = m;
 	return NULL;
 }
@@ -110,7 +113,9 @@ static const struct cairn_error *s3_pw_assign(struct s3_pw *w, bool *busy)
 	*busy = true;
 	w->req.attempt = 0;
 	w->req.count_bytes = false;
-	for (m = pb->mpus; m; m = m->next) {
+	while (pb->scan && pb->scan->handed == pb->scan->nparts)
+		pb->scan = pb->scan->next; /* parts are handed out oldest upload first */
+	for (m = pb->scan; m; m = m->next) {
 		if (m->upload_id && !m->completed && m->handed < m->nparts) {
 			w->step = S3_PART;
 			w->mpu = m;
@@ -437,6 +442,7 @@ struct s3_abort {
 	struct s3_remote *s;
 	struct s3_mpu *m;
 	bool ok;
+	bool once; /* after an interrupt: one short try, the user is waiting */
 };
 
 static const struct cairn_error *s3_abort_setup(struct net_req *r, CURL *easy)
@@ -447,6 +453,7 @@ static const struct cairn_error *s3_abort_setup(struct net_req *r, CURL *easy)
 	s3_request(a->s, r, easy, a->m->key, q, NULL);
 	free(q);
 	curl_easy_setopt(easy, CURLOPT_CUSTOMREQUEST, "DELETE");
+	curl_easy_setopt(easy, CURLOPT_TIMEOUT, 10L); /* a small request; do not hang on a dead link */
 	return NULL;
 }
 
@@ -458,7 +465,7 @@ static const struct cairn_error *s3_abort_done(struct net_req *r)
 	a->ok = r->rc == CURLE_OK && (r->status == 204 || r->status == 200 ||
 				      (code && strcmp(code, "NoSuchUpload") == 0));
 	free(code);
-	if (!a->ok && s3_transient(r))
+	if (!a->ok && !a->once && s3_transient(r))
 		net_retry(r);
 	return NULL;
 }
@@ -486,6 +493,7 @@ static const struct cairn_error *s3_pb_abort(struct s3_pb *pb, int jobs,
 		v[i].m = m;
 		v[i].req.setup = s3_abort_setup;
 		v[i].req.done = s3_abort_done;
+		v[i].once = err_is(e, CAIRN_ERR_CANCELLED);
 		net_add(pb->s->x, &v[i++].req);
 	}
 	memset(&ab, 0, sizeof(ab)); /* no cancel: an interrupted push still cleans up */
@@ -498,8 +506,8 @@ static const struct cairn_error *s3_pb_abort(struct s3_pb *pb, int jobs,
 	free(v);
 	e = err_load(&saved);
 	if (left)
-		e = err_hint(e, "%zu unfinished multipart upload%s could not be aborted; a later "
-				"push or an S3 lifecycle rule removes them",
+		e = err_hint(e, "%zu unfinished multipart upload%s could not be aborted (they hold "
+				"no object; an AbortIncompleteMultipartUpload lifecycle rule removes them)",
 			     left, left == 1 ? "" : "s");
 	return e;
 }

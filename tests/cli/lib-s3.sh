@@ -13,6 +13,7 @@
 #                            the top level, not in a check); its port goes to
 #                            $NAME_port; stopped at exit or by stop_proxies
 #   wait_for FILE [SECONDS]  wait (bounded, default 30 s) until FILE exists
+#   start_http DIR           serve DIR over HTTP on 127.0.0.1; port in $http_port
 #
 # Buckets are left on the throw-away test server.
 
@@ -75,4 +76,21 @@ stop_proxies() {
 		wait "$p" 2>/dev/null
 	done
 	proxy_pids=
+}
+
+# start_http DIR: serve DIR with python3 -m http.server on 127.0.0.1 (at the
+# top level, not in a check); its port goes to $http_port
+start_http() {
+	rm -f "$TRASH/.http.out"
+	/usr/bin/python3 -u -m http.server --bind 127.0.0.1 --directory "$1" 0 \
+		>"$TRASH/.http.out" 2>/dev/null </dev/null &
+	proxy_pids="$proxy_pids $!"
+	trap stop_proxies EXIT
+	wf_n=200
+	while ! grep -q ' port [0-9]' "$TRASH/.http.out" 2>/dev/null && [ $wf_n -gt 0 ]; do
+		sleep 0.05
+		wf_n=$((wf_n - 1))
+	done
+	http_port=$(sed -n 's/.* port \([0-9]*\).*/\1/p' "$TRASH/.http.out" | head -n 1)
+	[ -n "$http_port" ]
 }

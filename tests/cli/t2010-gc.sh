@@ -65,7 +65,7 @@ expect_success '--dry-run lists what would go and removes nothing' '
 	old=$(ptr_sha f.cairn) && echo five >f && cairn -q add f && age $(obj_path $old) &&
 	cairn gc -w --dry-run >out && grep_q "^would remove $old (5 B)$" out &&
 	grep_q "^would remove 1 object, 5 B to free$" out && path_is_file $(obj_path $old) &&
-	cairn gc -w -n >out2 && cmp_expected out out2 && path_is_file $(obj_path $old)
+	cairn gc -w -d >out2 && cmp_expected out out2 && path_is_file $(obj_path $old)
 '
 
 expect_success 'old manifests of a changed folder go; the current tree stays' '

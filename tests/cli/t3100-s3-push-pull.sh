@@ -58,7 +58,7 @@ expect_success 'a clone pulls from S3 by the committed configuration' '
 
 expect_success 'cairn pulls an object that awscli uploaded under the layout' '
 	printf "from awscli\n" >new.txt && cairn -q add new.txt && id=$(ptr_sha new.txt.cairn) &&
-	rm -rf .cairn/cache/sha256/$(echo $id | cut -c1-2) &&
+	rm -f .cairn/cache/sha256/$(echo $id | cut -c1-2)/$(echo $id | cut -c3-) &&
 	s3_aws s3 cp --quiet new.txt "s3://$BUCKET/$PREFIX/sha256/$(echo $id | cut -c1-2)/$(echo $id | cut -c3-)" &&
 	rm new.txt && cairn pull new.txt >out && grep_q "^fetched 1 object" out &&
 	echo "from awscli" >want && cmp_expected want new.txt
