@@ -13,6 +13,7 @@
 #include "core/checkout.h"
 #include "core/out.h"
 #include "core/repo.h"
+#include "core/stageout.h"
 #include "core/work.h"
 
 static const struct opt_spec checkout_opts[] = {
@@ -44,8 +45,7 @@ static const struct cairn_error *cmd_checkout(struct cmd_ctx *c)
 		return e;
 	co.force = opt_given(c, CHECKOUT_FORCE);
 	co.relink = opt_given(c, CHECKOUT_RELINK);
-	e = c->argc ? out_collect_args(&outs, c->repo, c->argv, c->argc)
-		    : out_collect_all(&outs, c->repo);
+	e = stageout_collect(&outs, c->repo, c->argv, c->argc);
 	for (i = 0; e == NULL && i < outs.n; i++) {
 		struct checkout_result res;
 		struct cmd_ctx q = *c;

@@ -65,6 +65,9 @@ bool opt_given(const struct cmd_ctx *c, int row);
 const char *opt_str(const struct cmd_ctx *c, int row); /* last value, or NULL */
 size_t opt_list(const struct cmd_ctx *c, int row, const char ***vals);
 
+/* Open the repository and take the write lock as ce's flags ask, then run it (cmd/main.c). */
+const struct cairn_error *cmd_run(struct cmd_ctx *c, const struct cmd_entry *ce);
+
 /* --- cmd/common.c --- */
 
 /* Has SIGINT been received? As a cancel callback for core. */
@@ -100,6 +103,16 @@ const struct cairn_error *cmd_jobs(int *out, const char *text);
 
 /* The hint line after a change of pointer files: "git add -A -- 'a' 'b'". */
 void cmd_hint_git_add(const char *const *paths, size_t n);
+
+/*
+ * Run the subcommand named by argv[0] from subs (NULL-terminated; each
+ * entry's name is "CMD SUB" and its run is called with its own options).
+ * No subcommand, -h or --help lists them all.
+ */
+const struct cairn_error *cmd_subcommand(struct cmd_ctx *c, const struct cmd_entry *const *subs);
+
+/* Print rows of ncols cells (row-major) in aligned columns. */
+void cmd_table(char **cells, size_t ncols, size_t nrows);
 
 /* Print a warning line "cairn: warning: ..." on stderr. */
 void cmd_warn(const char *fmt, ...) CAIRN_PRINTF(1, 2);

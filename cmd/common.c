@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cmd/opt.h"
 #include "core/buf.h"
 #include "core/config.h"
 #include "core/fsutil.h"
@@ -252,6 +253,76 @@ const struct cairn_error *cmd_work_open(struct work *w, struct cmd_ctx *c)
 		return e;
 	w->digest.cancel = cmd_cancelled;
 	return NULL;
+}
+
+const struct cairn_error *cmd_subcommand(struct cmd_ctx *c, const struct cmd_entry *const *subs)
+{
+	const struct cmd_entry *sub = NULL;
+	const struct cairn_error *e;
+	struct opt_values vals;
+	struct cmd_ctx sc = *c;
+	struct buf b = BUF_INIT;
+	bool help;
+	int i;
+
+	if (c->argc == 0 || strcmp(c->argv[0], "-h") == 0 || strcmp(c->argv[0], "--help") == 0) {
+		buf_init(&b);
+		for (i = 0; subs[i]; i++) {
+			if (i)
+				buf_adds(&b, "\n");
+			opt_help(&b, subs[i]);
+		}
+		fputs(b.s, c->argc ? stdout : stderr);
+		buf_release(&b);
+		return c->argc ? NULL : err_new(CAIRN_ERR_USAGE, "a subcommand is needed");
+	}
+	for (i = 0; subs[i]; i++)
+		if (strcmp(strchr(subs[i]->name, ' ') + 1, c->argv[0]) == 0)
+			sub = subs[i];
+	if (sub == NULL)
+		return err_new(CAIRN_ERR_USAGE, "unknown subcommand '%s'", c->argv[0]);
+	if ((e = opt_parse(&vals, &sc.argc, &sc.argv, sub, &help)) != NULL) {
+		opt_values_release(&vals);
+		return err_hint(e, "usage: see 'cairn %s --help'", sub->name);
+	}
+	sc.opt = &vals;
+	sc.quiet |= vals.quiet;
+	if (help) {
+		buf_init(&b);
+		opt_help(&b, sub);
+		fputs(b.s, stdout);
+		buf_release(&b);
+	} else if (sc.argc < sub->min_args || (sub->max_args >= 0 && sc.argc > sub->max_args)) {
+		e = err_hint(err_new(CAIRN_ERR_USAGE, "too %s arguments",
+				     sc.argc < sub->min_args ? "few" : "many"),
+			     "usage: see 'cairn %s --help'", sub->name);
+	} else {
+		e = cmd_run(&sc, sub);
+	}
+	c->exit_code = sc.exit_code;
+	c->repo = sc.repo; /* closed by the dispatcher */
+	opt_values_release(&vals);
+	return e;
+}
+
+void cmd_table(char **cells, size_t ncols, size_t nrows)
+{
+	size_t *w = xcalloc(ncols, sizeof(size_t)), r, k;
+
+	for (r = 0; r < nrows; r++)
+		for (k = 0; k < ncols; k++)
+			if (strlen(cells[r * ncols + k]) > w[k])
+				w[k] = strlen(cells[r * ncols + k]);
+	for (r = 0; r < nrows; r++) {
+		for (k = 0; k < ncols; k++) {
+			if (k + 1 < ncols)
+				printf("%-*s  ", (int)w[k], cells[r * ncols + k]);
+			else
+				printf("%s", cells[r * ncols + k]);
+		}
+		printf("\n");
+	}
+	free(w);
 }
 
 static void cmd_on_lock_wait(pid_t holder, void *arg)

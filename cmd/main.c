@@ -23,19 +23,22 @@
 #include "core/tempfile.h"
 
 extern const struct cmd_entry cmd_add_entry, cmd_checkout_entry, cmd_commit_entry,
-	cmd_fsck_entry, cmd_gc_entry, cmd_help_entry, cmd_init_entry, cmd_move_entry,
+	cmd_config_entry, cmd_fetch_entry, cmd_fsck_entry, cmd_gc_entry, cmd_help_entry,
+	cmd_init_entry, cmd_move_entry, cmd_pull_entry, cmd_push_entry, cmd_remote_entry,
 	cmd_remove_entry, cmd_status_entry, cmd_unprotect_entry, cmd_version_entry;
 extern const struct cmd_entry cmd_diff_entry, cmd_hook_entry, cmd_install_entry, cmd_ls_entry,
 	cmd_uninstall_entry;
-extern const struct cmd_entry cmd_config_entry, cmd_fetch_entry, cmd_pull_entry, cmd_push_entry,
-	cmd_remote_entry;
+extern const struct cmd_entry cmd_dag_entry, cmd_exp_entry, cmd_metrics_entry, cmd_params_entry,
+	cmd_repro_entry, cmd_reproduce_entry, cmd_stage_entry;
 
 const struct cmd_entry *const cmd_entries[] = {
-	&cmd_add_entry, &cmd_checkout_entry, &cmd_commit_entry, &cmd_config_entry,
-	&cmd_diff_entry, &cmd_fetch_entry, &cmd_fsck_entry, &cmd_gc_entry, &cmd_help_entry,
-	&cmd_hook_entry, &cmd_init_entry, &cmd_install_entry, &cmd_ls_entry, &cmd_move_entry,
-	&cmd_pull_entry, &cmd_push_entry, &cmd_remote_entry, &cmd_remove_entry,
-	&cmd_status_entry, &cmd_uninstall_entry, &cmd_unprotect_entry, &cmd_version_entry, NULL,
+	&cmd_add_entry, &cmd_checkout_entry, &cmd_commit_entry, &cmd_config_entry, &cmd_dag_entry,
+	&cmd_diff_entry, &cmd_exp_entry, &cmd_fetch_entry, &cmd_fsck_entry, &cmd_gc_entry,
+	&cmd_help_entry, &cmd_hook_entry, &cmd_init_entry, &cmd_install_entry, &cmd_ls_entry,
+	&cmd_metrics_entry, &cmd_move_entry, &cmd_params_entry, &cmd_pull_entry, &cmd_push_entry,
+	&cmd_remote_entry, &cmd_remove_entry, &cmd_repro_entry, &cmd_reproduce_entry,
+	&cmd_stage_entry, &cmd_status_entry, &cmd_uninstall_entry, &cmd_unprotect_entry,
+	&cmd_version_entry, NULL,
 };
 
 static int main_exit_code(const struct cairn_error *e)
@@ -71,12 +74,12 @@ static const struct cmd_entry *main_find(const char *name)
 	return NULL;
 }
 
-static const struct cairn_error *main_run(struct cmd_ctx *c, const struct cmd_entry *ce)
+const struct cairn_error *cmd_run(struct cmd_ctx *c, const struct cmd_entry *ce)
 {
 	const struct cairn_error *e;
 	struct lock *lk = NULL;
 
-	if (ce->flags & (CMD_NEEDS_REPO | CMD_NEEDS_INIT)) {
+	if ((ce->flags & (CMD_NEEDS_REPO | CMD_NEEDS_INIT)) && c->repo == NULL) {
 		if ((e = repo_open(&c->repo)) != NULL)
 			return e;
 		if ((ce->flags & CMD_NEEDS_INIT) && (e = repo_require_init(c->repo)) != NULL)
@@ -172,7 +175,7 @@ int main(int argc, char **argv)
 		return main_fail(e, ce);
 	}
 	cmd_signals_init();
-	e = main_run(&c, ce);
+	e = cmd_run(&c, ce);
 	code = e ? main_fail(e, ce) : c.exit_code;
 	repo_close(c.repo);
 	opt_values_release(&vals);

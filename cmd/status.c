@@ -15,6 +15,8 @@
 #include "cmd/xfer.h"
 #include "core/out.h"
 #include "core/ptr.h"
+#include "core/repro.h"
+#include "core/stageout.h"
 #include "core/status.h"
 #include "core/work.h"
 
@@ -75,12 +77,55 @@ static json_t *status_json(const struct out *o, const struct status_result *r)
 	return j;
 }
 
+/* Stale pipeline stages (cairn.yaml against cairn.lock), with the reasons. */
+static bool stages_seen;
+static const struct cairn_error *status_stages(struct cmd_ctx *c, struct work *w, bool quiet,
+					       json_t **json, size_t *dirty)
+{
+	const struct cairn_error *e;
+	struct repro_report rep;
+	size_t i, j;
+
+	if ((e = repro_status(&rep, w, cmd_cancelled, NULL)) != NULL)
+		return e;
+	stages_seen = rep.n > 0;
+	if (json)
+		*json = json_array();
+	for (i = 0; i < rep.n; i++) {
+		const struct repro_state *st = &rep.v[i];
+
+		if (st->stale)
+			(*dirty)++;
+		if (json) {
+			json_t *o = json_object(), *why = json_array();
+
+			json_object_set_new(o, "stage", json_string(st->name));
+			json_object_set_new(o, "status", json_string(st->frozen ? "frozen"
+								     : st->stale ? "changed"
+										 : "up to date"));
+			for (j = 0; j < st->nwhy; j++)
+				json_array_append_new(why, json_string(st->why[j]));
+			json_object_set_new(o, "changes", why);
+			json_array_append_new(*json, o);
+			continue;
+		}
+		if (quiet || !st->stale)
+			continue;
+		printf("stage %s: %s\n", st->name, st->always ? "always changed" : "changed");
+		for (j = 0; j < st->nwhy; j++)
+			printf("    %s\n", st->why[j]);
+	}
+	(void)c;
+	repro_report_release(&rep);
+	return NULL;
+}
+
 static const struct cairn_error *cmd_status(struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
 	bool quiet = c->quiet || opt_given(c, STATUS_QUIET), json = opt_given(c, STATUS_JSON);
 	struct out_list outs = OUT_LIST_INIT;
-	json_t *jouts = json ? json_array() : NULL;
+	json_t *jouts = json ? json_array() : NULL, *jstages = NULL;
 	size_t i, dirty = 0;
 	struct work w;
 
@@ -95,8 +140,7 @@ static const struct cairn_error *cmd_status(struct cmd_ctx *c)
 	}
 	if ((e = cmd_work_open(&w, c)) != NULL)
 		return e;
-	e = c->argc ? out_collect_args(&outs, c->repo, c->argv, c->argc)
-		    : out_collect_all(&outs, c->repo);
+	e = stageout_collect(&outs, c->repo, c->argv, c->argc);
 	for (i = 0; e == NULL && i < outs.n; i++) {
 		struct status_result r;
 
@@ -113,10 +157,15 @@ static const struct cairn_error *cmd_status(struct cmd_ctx *c)
 			status_print(&outs.v[i], &r);
 		status_result_release(&r);
 	}
+	if (e == NULL && c->argc == 0)
+		e = status_stages(c, &w, quiet, json ? &jstages : NULL, &dirty);
 	if (e == NULL) {
 		if (json) {
 			json_t *root = json_object();
 
+			if (jstages)
+				json_object_set_new(root, "stages", jstages);
+			jstages = NULL;
 			json_object_set_new(root, "outputs", jouts);
 			json_object_set_new(root, "clean", json_boolean(dirty == 0));
 			jouts = NULL;
@@ -124,7 +173,9 @@ static const struct cairn_error *cmd_status(struct cmd_ctx *c)
 			putchar('\n');
 			json_decref(root);
 		} else if (!quiet && dirty == 0) {
-			if (outs.n == 0)
+			if (outs.n == 0 && stages_seen)
+				printf("pipeline up to date\n");
+			else if (outs.n == 0)
 				printf("no tracked outputs\n");
 			else
 				printf("up to date: %zu tracked output%s\n", outs.n,
@@ -134,6 +185,7 @@ static const struct cairn_error *cmd_status(struct cmd_ctx *c)
 			c->exit_code = 1;
 	}
 	json_decref(jouts);
+	json_decref(jstages);
 	out_list_release(&outs);
 	work_close(&w);
 	return e;

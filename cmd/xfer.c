@@ -21,6 +21,7 @@
 #include "core/oidset.h"
 #include "core/repo.h"
 #include "core/revset.h"
+#include "core/stageout.h"
 #include "core/xmalloc.h"
 #include "remotes/remote.h"
 
@@ -130,7 +131,7 @@ static const struct cairn_error *cmd_xfer_rev_outs(struct cmd_xfer *x, struct cm
 
 	oidset_init(&seen);
 	if ((e = cmd_xfer_paths(&paths, c)) == NULL)
-		e = out_collect_all(&all, c->repo);
+		e = stageout_collect(&all, c->repo, NULL, 0);
 	for (i = 0; e == NULL && i < all.n; i++) {
 		if (!cmd_xfer_under(all.v[i].rel, paths, c->argc))
 			continue;
@@ -181,8 +182,8 @@ const struct cairn_error *cmd_xfer_open_revs(struct cmd_xfer *x, struct cmd_ctx 
 	if (revset_any(revs)) {
 		e = cmd_xfer_rev_outs(x, c, revs);
 	} else {
-		e = c->argc ? out_collect_args(&x->outs, r, c->argv, c->argc)
-			    : out_collect_all(&x->outs, r);
+		/* pointer files' outputs and the stage outputs cairn.lock records */
+		e = stageout_collect(&x->outs, r, c->argv, c->argc);
 		x->nwork = x->outs.n;
 	}
 	if (e == NULL)

@@ -17,6 +17,7 @@
 #include "core/manifest.h"
 #include "core/out.h"
 #include "core/ptr.h"
+#include "core/stageout.h"
 #include "core/tree.h"
 #include "core/xmalloc.h"
 
@@ -179,7 +180,8 @@ const struct cairn_error *gcroots_add_workspace(struct gcroots *g, struct repo *
 	const struct cairn_error *e;
 
 	gcroots_scope(g, "workspace");
-	if ((e = out_collect_all(&l, r)) == NULL)
+	/* pointer files' outputs and the stage outputs cairn.lock records */
+	if ((e = stageout_collect(&l, r, NULL, 0)) == NULL)
 		gcroots_add_outs(g, &l);
 	out_list_release(&l);
 	return e;

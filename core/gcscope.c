@@ -22,6 +22,7 @@
 #include "core/repo.h"
 #include "core/rev.h"
 #include "core/revwalk.h"
+#include "core/stageout.h"
 #include "core/xmalloc.h"
 
 bool gcscope_any(const struct gcscope_opts *o)
@@ -55,7 +56,9 @@ static const struct cairn_error *gcscope_commit(const char *hex, const char *wha
 	struct out_list l = OUT_LIST_INIT;
 	const struct cairn_error *e;
 
-	if ((e = rev_pointers_unseen(&l, s->r, hex, &s->seen)) == NULL)
+	/* pointer files and the stage outputs the commit's cairn.lock records */
+	if ((e = rev_pointers_unseen(&l, s->r, hex, &s->seen)) == NULL &&
+	    (e = stageout_rev_locked(&l, s->r, hex)) == NULL)
 		gcroots_add_outs(s->g, &l);
 	out_list_release(&l);
 	return e ? err_wrap(e, "%s", what) : NULL;
@@ -66,7 +69,7 @@ static const struct cairn_error *gcscope_workspace(struct gcroots *g, struct rep
 	struct out_list l = OUT_LIST_INIT;
 	const struct cairn_error *e;
 
-	if ((e = out_collect_all(&l, r)) == NULL)
+	if ((e = stageout_collect(&l, r, NULL, 0)) == NULL) /* cairn.lock's outputs too */
 		gcroots_add_outs(g, &l);
 	out_list_release(&l);
 	return e;
@@ -174,7 +177,8 @@ static const struct cairn_error *gcscope_check_commit(const char *hex, const cha
 	const struct cairn_error *e;
 	size_t i;
 
-	if ((e = rev_pointers_unseen(&l, k->r, hex, &k->seen)) != NULL) {
+	if ((e = rev_pointers_unseen(&l, k->r, hex, &k->seen)) != NULL ||
+	    (e = stageout_rev_locked(&l, k->r, hex)) != NULL) {
 		out_list_release(&l);
 		return err_wrap(e, "%s", what);
 	}

@@ -1,6 +1,7 @@
 /*
  * revset.c: outputs of revision sets, as commit walks (core/revwalk.h)
- * feeding rev_pointers_unseen, filtered by path.
+ * feeding rev_pointers_unseen (and each revision's cairn.lock outputs),
+ * filtered by path.
  */
 #include "buildconf.h"
 
@@ -13,6 +14,7 @@
 #include "core/out.h"
 #include "core/rev.h"
 #include "core/revwalk.h"
+#include "core/stageout.h"
 #include "core/xmalloc.h"
 
 bool revset_any(const struct revset_opts *o)
@@ -50,7 +52,9 @@ static const struct cairn_error *revset_commit(const char *hex, const char *what
 	const struct cairn_error *e;
 	size_t i;
 
-	if ((e = rev_pointers_unseen(&l, s->r, hex, s->seen)) != NULL) {
+	/* pointer files and the stage outputs the revision's cairn.lock records */
+	if ((e = rev_pointers_unseen(&l, s->r, hex, s->seen)) != NULL ||
+	    (e = stageout_rev_locked(&l, s->r, hex)) != NULL) {
 		out_list_release(&l);
 		return err_wrap(e, "%s", what);
 	}

@@ -1,0 +1,239 @@
+/*
+ * expsync.c: exp push and pull. Data moves first on push (a ref never
+ * names data the cairn remote lacks); on pull the refs come first, then the
+ * data their commits record.
+ */
+#include "buildconf.h"
+
+#include "core/expsync.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <git2.h>
+
+#include "core/cache.h"
+#include "core/exp.h"
+#include "core/gitutil.h"
+#include "core/lockfile.h"
+#include "core/out.h"
+#include "core/repo.h"
+#include "core/rev.h"
+#include "core/stageout.h"
+#include "core/xmalloc.h"
+#include "remotes/remote.h"
+
+void expsync_result_release(struct expsync_result *res)
+{
+	xfer_result_release(&res->xfer);
+	memset(res, 0, sizeof(*res));
+}
+
+/* The data of commits[0..n) through the default cairn remote; data false when there is none. */
+static const struct cairn_error *expsync_data(struct expsync_result *res, struct repo *r,
+					      char (*commits)[41], size_t n, bool push,
+					      const struct xfer_opts *opts)
+{
+	const struct cairn_error *e = NULL;
+	struct out_list outs = OUT_LIST_INIT;
+	struct remote *rem = NULL;
+	struct cache *cache;
+	size_t i;
+
+	e = remote_open(&rem, r->cfg, NULL, r->root);
+	if (err_is(e, CAIRN_ERR_NOT_FOUND))
+		return NULL; /* no default cairn remote: refs only */
+	if (e)
+		return e;
+	for (i = 0; i < n && e == NULL; i++)
+		e = stageout_rev_collect(&outs, r, commits[i]);
+	if (e == NULL)
+		e = repo_cache(&cache, r);
+	if (e == NULL) {
+		res->data = true;
+		e = push ? xfer_push(&res->xfer, rem, cache, &outs, opts)
+			 : xfer_fetch(&res->xfer, rem, cache, &outs, opts);
+	}
+	if (e == NULL && res->xfer.nmissing)
+		e = err_hint(err_new(CAIRN_ERR_NOT_FOUND,
+				     "%zu object%s of the experiments %s in neither the cache nor the "
+				     "remote (first: '%s')",
+				     res->xfer.nmissing, res->xfer.nmissing == 1 ? " is" : "s are",
+				     push ? "are" : "were", res->xfer.missing[0].path),
+			     "run the experiments again, or push them from where they ran");
+	out_list_release(&outs);
+	remote_close(rem);
+	return e;
+}
+
+static int expsync_cred(git_credential **out, const char *url, const char *user,
+			unsigned int allowed, void *payload)
+{
+	(void)url;
+	(void)payload;
+	if (allowed & GIT_CREDENTIAL_SSH_KEY)
+		return git_credential_ssh_key_from_agent(out, user ? user : "git");
+	return GIT_PASSTHROUGH;
+}
+
+/*
+ * A configured Git remote's URL (read with the config API), else gitremote
+ * itself as a URL, as an anonymous remote without url.<base>.insteadOf
+ * rewriting: libgit2 1.5.1's lookup of those settings leaks PCRE2 match
+ * data on every call (git_remote_lookup and git_remote_create_anonymous).
+ */
+static const struct cairn_error *expsync_remote(git_remote **out, struct repo *r,
+						const char *gitremote)
+{
+	git_remote_create_options opts;
+	git_config *cfg = NULL, *snap = NULL;
+	const char *url = gitremote;
+	char *key = xasprintf("remote.%s.url", gitremote);
+	int rc = 0;
+
+	if (git_repository_config(&cfg, r->git) == 0 && git_config_snapshot(&snap, cfg) == 0 &&
+	    git_config_get_string(&url, snap, key) < 0)
+		url = gitremote;
+	git_remote_create_options_init(&opts, GIT_REMOTE_CREATE_OPTIONS_VERSION);
+	opts.repository = r->git;
+	opts.flags = GIT_REMOTE_CREATE_SKIP_INSTEADOF | GIT_REMOTE_CREATE_SKIP_DEFAULT_FETCHSPEC;
+	if (*url == '\0' || git_remote_create_with_opts(out, url, &opts) < 0)
+		rc = -1;
+	git_config_free(snap);
+	git_config_free(cfg);
+	free(key);
+	if (rc < 0)
+		return err_git("git remote '%s'", gitremote);
+	return NULL;
+}
+
+const struct cairn_error *expsync_push(struct expsync_result *res, struct repo *r,
+				       const char *gitremote, char **names, size_t n,
+				       const struct xfer_opts *opts)
+{
+	const struct cairn_error *e;
+	struct exp_info *v = NULL;
+	size_t nv = 0, i, k, nsel = 0;
+	char (*commits)[41] = NULL;
+	char **specs = NULL;
+	git_remote *rem = NULL;
+	git_push_options po;
+	git_strarray arr;
+
+	memset(res, 0, sizeof(*res));
+	if ((e = exp_list(&v, &nv, r, true)) != NULL)
+		return e;
+	commits = xcalloc(nv ? nv : 1, sizeof(*commits));
+	specs = xcalloc(nv ? nv : 1, sizeof(char *));
+	for (k = 0; k < n && e == NULL; k++) {
+		for (i = 0; i < nv; i++)
+			if (!v[i].failed && strcmp(v[i].name, names[k]) == 0)
+				break;
+		if (i == nv)
+			e = err_new(CAIRN_ERR_NOT_FOUND, "no experiment '%s'", names[k]);
+	}
+	for (i = 0; i < nv && e == NULL; i++) {
+		bool want = n == 0;
+
+		for (k = 0; k < n; k++)
+			want |= strcmp(v[i].name, names[k]) == 0;
+		if (!want || v[i].failed)
+			continue;
+		memcpy(commits[nsel], v[i].commit, 41);
+		specs[nsel++] = xasprintf("+%s:%s", v[i].ref, v[i].ref);
+	}
+	if (e == NULL && nsel == 0)
+		e = err_new(CAIRN_ERR_NOT_FOUND, "no experiments to push");
+	if (e == NULL)
+		e = expsync_data(res, r, commits, nsel, true, opts);
+	if (e == NULL)
+		e = expsync_remote(&rem, r, gitremote);
+	if (e == NULL) {
+		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+		po.callbacks.credentials = expsync_cred;
+		arr.strings = specs;
+		arr.count = nsel;
+		if (git_remote_push(rem, &arr, &po) < 0)
+			e = err_git("push experiments to '%s'", gitremote);
+		else
+			res->refs = nsel;
+	}
+	git_remote_free(rem);
+	for (i = 0; i < nsel; i++)
+		free(specs[i]);
+	free(specs);
+	free(commits);
+	exp_infos_free(v, nv);
+	return e;
+}
+
+const struct cairn_error *expsync_pull(struct expsync_result *res, struct repo *r,
+				       const char *gitremote, char **names, size_t n,
+				       const struct xfer_opts *opts)
+{
+	const struct cairn_error *e = NULL;
+	const git_remote_head **heads;
+	git_remote_callbacks cb;
+	git_fetch_options fo;
+	git_remote *rem = NULL;
+	size_t nheads = 0, i, k, nsel = 0, plen = strlen(EXP_REF_PREFIX);
+	char (*commits)[41] = NULL;
+	char **specs = NULL;
+	bool *seen = xcalloc(n ? n : 1, sizeof(bool));
+	git_strarray arr;
+
+	memset(res, 0, sizeof(*res));
+	if ((e = expsync_remote(&rem, r, gitremote)) != NULL)
+		goto done;
+	git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
+	cb.credentials = expsync_cred;
+	if (git_remote_connect(rem, GIT_DIRECTION_FETCH, &cb, NULL, NULL) < 0 ||
+	    git_remote_ls(&heads, &nheads, rem) < 0) {
+		e = err_git("list experiments of '%s'", gitremote);
+		goto done;
+	}
+	commits = xcalloc(nheads ? nheads : 1, sizeof(*commits));
+	specs = xcalloc(nheads ? nheads : 1, sizeof(char *));
+	for (i = 0; i < nheads; i++) {
+		const char *name = heads[i]->name, *slash;
+		bool want = n == 0;
+
+		if (strncmp(name, EXP_REF_PREFIX, plen) != 0 ||
+		    (slash = strchr(name + plen, '/')) == NULL)
+			continue;
+		for (k = 0; k < n; k++)
+			if (strcmp(slash + 1, names[k]) == 0)
+				want = seen[k] = true;
+		if (!want)
+			continue;
+		git_oid_tostr(commits[nsel], 41, &heads[i]->oid);
+		specs[nsel++] = xasprintf("+%s:%s", name, name);
+	}
+	for (k = 0; k < n && e == NULL; k++)
+		if (!seen[k])
+			e = err_new(CAIRN_ERR_NOT_FOUND, "no experiment '%s' on '%s'", names[k],
+				    gitremote);
+	if (e == NULL && nsel == 0)
+		e = err_new(CAIRN_ERR_NOT_FOUND, "no experiments on '%s'", gitremote);
+	git_remote_disconnect(rem);
+	if (e)
+		goto done;
+	git_fetch_options_init(&fo, GIT_FETCH_OPTIONS_VERSION);
+	fo.callbacks.credentials = expsync_cred;
+	arr.strings = specs;
+	arr.count = nsel;
+	if (git_remote_fetch(rem, &arr, &fo, "cairn exp pull") < 0) {
+		e = err_git("fetch experiments from '%s'", gitremote);
+		goto done;
+	}
+	res->refs = nsel;
+	e = expsync_data(res, r, commits, nsel, false, opts);
+done:
+	git_remote_free(rem);
+	for (i = 0; i < nsel; i++)
+		free(specs[i]);
+	free(specs);
+	free(commits);
+	free(seen);
+	return e;
+}

@@ -1,0 +1,55 @@
+/*
+ * yjson.h: YAML documents as jansson values, both ways: parse YAML (libyaml's
+ * document loader) into json_t with plain scalars resolved as YAML 1.2's
+ * core schema does (null, bool, int, float, else string), and emit a json_t
+ * as block-style YAML through libyaml's emitter, quoting strings only when a
+ * plain scalar would read back as something else. Used by params files,
+ * cairn.lock and metrics. Thread-safe.
+ */
+#ifndef CAIRN_CORE_YJSON_H
+#define CAIRN_CORE_YJSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <jansson.h>
+#include <yaml.h>
+
+#include "core/buf.h"
+#include "core/error.h"
+
+/* Nesting limit for parsed and emitted values. */
+#define YJSON_MAX_DEPTH 64
+
+/*
+ * Parse the first YAML document of data (empty text is null). FORMAT errors
+ * name the file as "name:LINE:COLUMN: problem". Caller frees *out with json_decref.
+ */
+const struct cairn_error *yjson_parse(json_t **out, const char *data, size_t len,
+				      const char *name);
+
+/* Convert one node of a loaded document; same rules and error text as yjson_parse. */
+const struct cairn_error *yjson_node(json_t **out, yaml_document_t *doc, yaml_node_t *n,
+				     const char *name);
+
+/* The value a plain (unquoted) scalar stands for. New reference. */
+json_t *yjson_scalar(const char *s);
+
+/* Emit v (any json_t) as YAML events; false on an emitter error. */
+bool yjson_emit(yaml_emitter_t *em, const json_t *v);
+/* Emit one string scalar, plain when it reads back as the same string. */
+bool yjson_emit_str(yaml_emitter_t *em, const char *s);
+
+/* Start/stop an emitter writing into out (block style, width unlimited). */
+void yjson_emitter_init(yaml_emitter_t *em, struct buf *out);
+/* Emit stream and document start or end events. */
+bool yjson_doc_start(yaml_emitter_t *em);
+bool yjson_doc_end(yaml_emitter_t *em);
+
+/* A whole value as a YAML document appended to out. */
+const struct cairn_error *yjson_dump(struct buf *out, const json_t *v);
+
+/* Short text of a value for tables: strings bare, others as compact JSON. Caller frees. */
+char *yjson_text(const json_t *v);
+
+#endif

@@ -1,0 +1,144 @@
+/*
+ * tests/unit/lockfile.c: cairn.lock round trip in a stable order, parsing
+ * errors with line and column, hostile paths, conflict markers, and the
+ * recorded outputs as struct out.
+ */
+#include "buildconf.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/lockfile.h"
+#include "core/out.h"
+#include "core/ptr.h"
+#include "tests/unit/tap.h"
+
+#define H1 "1111111111111111111111111111111111111111111111111111111111111111"
+#define H2 "2222222222222222222222222222222222222222222222222222222222222222"
+
+static const char text[] =
+	"schema: '1'\n"
+	"stages:\n"
+	"  train:\n"
+	"    cmd: python3 train.py\n"
+	"    deps:\n"
+	"    - path: /ext/data\n"
+	"      sha256: " H2 "\n"
+	"      size: 10\n"
+	"      nfiles: 2\n"
+	"    - path: src/a.py\n"
+	"      sha256: " H1 "\n"
+	"      size: 3\n"
+	"    params:\n"
+	"      params.yaml:\n"
+	"        lr: 0.5\n"
+	"        name: \"true\"\n"
+	"    outs:\n"
+	"    - path: model.pkl\n"
+	"      sha256: " H1 "\n"
+	"      size: 3\n"
+	"      exec: true\n"
+	"    image: python@sha256:" H2 "\n"
+	"    git:\n"
+	"      commit: 0123456789abcdef0123456789abcdef01234567\n"
+	"      dirty: true\n"
+	"    cairn: 0.1.0\n";
+
+static void test_lockfile__roundtrip(void)
+{
+	struct lockfile lk, again;
+	struct buf b = BUF_INIT;
+	struct lockfile_stage *s;
+	struct lockfile_stage extra;
+
+	ok_noerr(lockfile_parse(&lk, text, strlen(text), "cairn.lock"), "parse");
+	s = lockfile_find(&lk, "train");
+	ok(s != NULL, "a stage");
+	if (s == NULL)
+		return;
+	is_int(s->ndeps, 2, "deps");
+	ok(s->deps[0].dir && s->deps[0].nfiles == 2, "a folder dependency");
+	ok(s->outs[0].exec, "an executable output");
+	ok(s->dirty && strcmp(s->commit, "0123456789abcdef0123456789abcdef01234567") == 0, "git");
+	buf_init(&b);
+	ok_noerr(lockfile_format(&b, &lk), "format");
+	is_str(b.s, text, "the canonical text is what was read");
+	/* a stage added later goes in name order */
+	memset(&extra, 0, sizeof(extra));
+	extra.name = strdup("aaa");
+	extra.cmd = calloc(1, sizeof(char *));
+	extra.cmd[extra.ncmd++] = strdup("true");
+	extra.params = json_object();
+	lockfile_put(&lk, &extra);
+	buf_reset(&b);
+	ok_noerr(lockfile_format(&b, &lk), "format again");
+	ok(strstr(b.s, "stages:\n  aaa:\n    cmd: \"true\"\n  train:") != NULL,
+	   "stages sorted by name; a command that reads as a boolean is quoted");
+	ok_noerr(lockfile_parse(&again, b.s, b.len, "cairn.lock"), "reads back");
+	is_int(again.n, 2, "two stages");
+	ok(lockfile_drop(&again, "aaa") && again.n == 1, "drop");
+	lockfile_release(&again);
+	buf_release(&b);
+	lockfile_release(&lk);
+}
+
+static void expect_error(const char *t, const char *want, const char *what)
+{
+	struct lockfile lk;
+	const struct cairn_error *e = lockfile_parse(&lk, t, strlen(t), "cairn.lock");
+
+	ok(e && strstr(e->msg, want), "%s", what);
+	if (e && !strstr(e->msg, want))
+		diag("got '%s'", e->msg);
+	lockfile_release(&lk);
+}
+
+static void test_lockfile__errors(void)
+{
+	expect_error("stages:\n  s:\n    cmd: x\n    outs:\n    - path: ../x\n      sha256: " H1
+		     "\n      size: 1\n",
+		     "cairn.lock:5:13: '../x': path is outside", "an output leaving the repo");
+	expect_error("stages:\n  s:\n    cmd: x\n    outs:\n    - path: /etc/x\n      sha256: " H1
+		     "\n      size: 1\n",
+		     "outside the repository", "an absolute output");
+	expect_error("stages:\n  s:\n    cmd: x\n    outs:\n    - path: a/./b\n      sha256: " H1
+		     "\n      size: 1\n",
+		     "not normalised", "a path not normalised");
+	expect_error("stages:\n  s:\n    cmd: x\n    outs:\n    - path: x\n      sha256: XYZ\n      size: 1\n",
+		     "cairn.lock:6:15: 'sha256' must be 64", "a bad id");
+	expect_error("stages:\n  s:\n    cmd: x\n    outs:\n    - path: x\n", "needs 'path', 'sha256'",
+		     "an incomplete entry");
+	expect_error("stages:\n  s:\n    deps: []\n", "has no 'cmd'", "no cmd");
+	expect_error("schema: '9'\nstages: {}\n", "unsupported schema", "a newer schema");
+	expect_error("stages:\n  s:\n    cmd: x\n    git:\n      commit: zz\n", "'commit' must be 40",
+		     "a bad commit");
+	expect_error("stages:\n<<<<<<< HEAD\n  s:\n=======\n  t:\n>>>>>>> b\n",
+		     "'cairn.lock' contains merge conflict markers", "conflict markers");
+}
+
+static void test_lockfile__outs(void)
+{
+	struct lockfile lk;
+	struct out_list l = OUT_LIST_INIT;
+
+	if (lockfile_parse(&lk, text, strlen(text), "cairn.lock") != NULL)
+		bail("parse");
+	lockfile_outs(&l, &lk);
+	is_int(l.n, 1, "one output (dependencies are not outputs)");
+	if (l.n == 1) {
+		is_str(l.v[0].rel, "model.pkl", "its path");
+		is_str(l.v[0].ptr_rel, "cairn.lock", "recorded in cairn.lock");
+		ok(l.v[0].ptr->type == PTR_FILE && l.v[0].ptr->exec && l.v[0].ptr->size == 3,
+		   "its pointer");
+	}
+	out_list_release(&l);
+	lockfile_release(&lk);
+}
+
+int main(void)
+{
+	TAP_RUN(test_lockfile__roundtrip);
+	TAP_RUN(test_lockfile__errors);
+	TAP_RUN(test_lockfile__outs);
+	return tap_done();
+}
