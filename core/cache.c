@@ -13,6 +13,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +51,9 @@ struct cache {
 	size_t npending, cappending;
 	unsigned char dirty[256]; /* fanout folders with new entries to fsync */
 	int newfanout;            /* a fanout folder was created */
+	bool chmod_needed;        /* the umask takes bits of CACHE_OBJECT_MODE away */
+	long pid;                 /* for temp names */
+	atomic_uint counter;
 };
 
 struct cache_writer {
@@ -90,6 +95,13 @@ const struct cairn_error *cache_open(struct cache **out, const char *dir)
 	}
 	free(objdir);
 	pthread_mutex_init(&c->lock, NULL);
+	{
+		mode_t mask = umask(0);
+
+		umask(mask);
+		c->chmod_needed = (CACHE_OBJECT_MODE & mask) != 0;
+	}
+	c->pid = (long)getpid();
 	*out = c;
 	return NULL;
 }
@@ -189,6 +201,22 @@ bool cache_has_fresh(const struct cache *c, const struct oid *id)
 	return true;
 }
 
+const struct cairn_error *cache_stat_object(struct stat *st, const struct cache *c,
+					    const struct oid *id)
+{
+	char rel[CAIRN_OID_HEXLEN + 2];
+
+	cache_relname(rel, id);
+	if (fstatat(c->objfd, rel, st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return err_new(CAIRN_ERR_NOT_FOUND, "object %s is not in the cache", oid_hex(id));
+		return err_errno("stat object %s", oid_hex(id));
+	}
+	if (!S_ISREG(st->st_mode))
+		return err_new(CAIRN_ERR_CORRUPT, "object %s is not a regular file", oid_hex(id));
+	return NULL;
+}
+
 const struct cairn_error *cache_open_object(int *fd, uint64_t *size, const struct cache *c,
 					    const struct oid *id)
 {
@@ -246,8 +274,15 @@ const struct cairn_error *cache_writer_new(struct cache_writer **out, struct cac
 	struct cache_writer *w = xcalloc(1, sizeof(*w));
 
 	w->c = c;
-	w->tmp = xasprintf("%s/obj-XXXXXX", c->tmpdir);
-	w->fd = mkostemp(w->tmp, O_CLOEXEC);
+	/* read-only from the start: no chmod per object */
+	for (;;) {
+		w->tmp = xasprintf("%s/obj-%ld-%u", c->tmpdir, c->pid, atomic_fetch_add(&c->counter, 1));
+		w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+			     CACHE_OBJECT_MODE);
+		if (w->fd >= 0 || errno != EEXIST)
+			break;
+		free(w->tmp); /* left by an earlier process with the same pid */
+	}
 	if (w->fd < 0) {
 		const struct cairn_error *e = err_errno("create temp file in '%s'", c->tmpdir);
 
@@ -359,7 +394,7 @@ const struct cairn_error *cache_writer_finish(struct oid *id, struct cache_write
 		cache_writer_free(w, true);
 		return NULL;
 	}
-	if (fchmod(w->fd, CACHE_OBJECT_MODE) < 0) {
+	if (c->chmod_needed && fchmod(w->fd, CACHE_OBJECT_MODE) < 0) {
 		e = err_errno("chmod cache object");
 		cache_writer_free(w, true);
 		return e;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "core/error.h"
 #include "core/oid.h"
@@ -34,6 +35,9 @@ bool cache_has(const struct cache *c, const struct oid *id);
 bool cache_has_size(const struct cache *c, const struct oid *id, uint64_t *size);
 /* Like cache_has, and refreshes the object's mtime so gc's grace period protects it. */
 bool cache_has_fresh(const struct cache *c, const struct oid *id);
+/* lstat an object; NOT_FOUND when absent, CORRUPT when not a regular file. */
+const struct cairn_error *cache_stat_object(struct stat *st, const struct cache *c,
+					    const struct oid *id);
 /* Open an object for reading; NOT_FOUND when absent. */
 const struct cairn_error *cache_open_object(int *fd, uint64_t *size, const struct cache *c,
 					    const struct oid *id);

@@ -16,6 +16,7 @@
 
 #include "core/cache.h"
 #include "core/fsutil.h"
+#include "core/par.h"
 #include "core/xmalloc.h"
 
 static bool cachewalk_is_hex(const char *s, size_t n)
@@ -144,4 +145,40 @@ const struct cairn_error *cachewalk_remove_temp(const struct cache *c, const cha
 		e = err_errno("remove '%s'", path);
 	free(path);
 	return e;
+}
+
+#define CACHEWALK_CHUNK 256
+
+struct cachewalk_stat {
+	const struct cache *c;
+	const struct oid *ids;
+	size_t n;
+	int64_t *sizes;
+};
+
+static const struct cairn_error *cachewalk_stat_item(void *arg, size_t i, int thread)
+{
+	struct cachewalk_stat *p = arg;
+	size_t k, end = (i + 1) * CACHEWALK_CHUNK;
+	uint64_t size;
+
+	(void)thread;
+	if (end > p->n)
+		end = p->n;
+	for (k = i * CACHEWALK_CHUNK; k < end; k++)
+		p->sizes[k] = cache_has_size(p->c, &p->ids[k], &size) ? (int64_t)size : -1;
+	return NULL;
+}
+
+const struct cairn_error *cachewalk_sizes(int64_t *sizes, const struct cache *c,
+					  const struct oid *ids, size_t n, int jobs)
+{
+	struct cachewalk_stat p;
+
+	p.c = c;
+	p.ids = ids;
+	p.n = n;
+	p.sizes = sizes;
+	return par_run((n + CACHEWALK_CHUNK - 1) / CACHEWALK_CHUNK, jobs, cachewalk_stat_item, &p,
+		       NULL, NULL);
 }

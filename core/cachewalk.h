@@ -29,6 +29,10 @@ const struct cairn_error *cachewalk_objects(const struct cache *c, cachewalk_obj
 /* Visit every file in <cache>/tmp. */
 const struct cairn_error *cachewalk_temps(const struct cache *c, cachewalk_temp_cb cb, void *arg);
 
+/* The size of each of n objects, -1 when absent: one stat each, on jobs threads. */
+const struct cairn_error *cachewalk_sizes(int64_t *sizes, const struct cache *c,
+					  const struct oid *ids, size_t n, int jobs);
+
 /* Remove an object (gone already is fine). */
 const struct cairn_error *cachewalk_remove_object(const struct cache *c, const struct oid *id);
 /* Remove a temp file of <cache>/tmp (gone already is fine). */

@@ -19,11 +19,12 @@
 
 #include "core/buf.h"
 #include "core/cache.h"
+#include "core/cachewalk.h"
 #include "core/digest.h"
-#include "core/fault.h"
 #include "core/fsutil.h"
 #include "core/link.h"
 #include "core/out.h"
+#include "core/place.h"
 #include "core/ptr.h"
 #include "core/repo.h"
 #include "core/scan.h"
@@ -49,6 +50,11 @@ struct checkout_run {
 	uint64_t total;     /* files to place */
 	uint64_t done;
 	struct buf path;    /* current path, relative to the root */
+	struct place_queue *queue; /* files to write, placed on all cores after the walk */
+	struct oid *ids;    /* the recorded tree's file objects, in walk order */
+	size_t capids;
+	int64_t *sizes;     /* their sizes in the cache, -1 when absent */
+	size_t checked;     /* files checked so far */
 };
 
 static void checkout_note(struct buf *b, size_t *n, const char *path, const char *why)
@@ -89,16 +95,27 @@ static const struct cairn_error *checkout_classify(const char *path, enum tree_c
 	return NULL;
 }
 
+/* First pass: count the files and gather their ids (their sizes come next, in parallel). */
 static const struct cairn_error *checkout_count(const char *path, struct tree_entry *e, void *arg)
 {
 	struct checkout_run *run = arg;
-	uint64_t size;
 
-	run->total++;
-	if (cache_has_size(run->w->cache, &e->id, &size)) {
+	(void)path;
+	XGROW(run->ids, run->total + 1, run->capids);
+	run->ids[run->total++] = e->id;
+	return NULL;
+}
+
+/* Second pass, in the same order: name what is missing, and check each object's size. */
+static const struct cairn_error *checkout_check(const char *path, struct tree_entry *e, void *arg)
+{
+	struct checkout_run *run = arg;
+	int64_t size = run->sizes[run->checked++];
+
+	if (size >= 0) {
 		const struct cairn_error *err;
 
-		if (size == e->size || run->bad)
+		if ((uint64_t)size == e->size || run->bad)
 			return NULL;
 		/* corrupt, or the manifest lies: the hash decides, before anything is written */
 		err = cache_verify(run->w->cache, &e->id);
@@ -127,29 +144,25 @@ static void checkout_progress(struct checkout_run *run)
 		run->opts->progress(run->done, run->total, run->opts->progress_arg);
 }
 
-/* Place one file at dirfd/name and record it in the state database. */
-static const struct cairn_error *checkout_put_file(struct checkout_run *run, int dirfd,
-						   const char *name, const struct tree_entry *e)
+/* Queue the file at run->path (name in its folder) for placing after the walk. */
+static const struct cairn_error *checkout_put_file(struct checkout_run *run, const char *name,
+						   const struct tree_entry *e)
 {
-	const struct cairn_error *err;
-	enum link_type used;
-	struct stat st;
-	int64_t now;
+	size_t dirlen = run->path.len > strlen(name) ? run->path.len - strlen(name) - 1 : 0;
+	char *dir = xstrndup(run->path.s, dirlen);
 
-	/* Ctrl-C stops between files: every file placed so far is whole */
-	if (run->w->digest.cancel && (err = run->w->digest.cancel(run->w->digest.cancel_arg)) != NULL)
-		return err;
-	fault_point("checkout-file");
-	err = link_put(&used, &run->w->link, dirfd, name, &e->id, e->size, e->exec);
-	if (err)
-		return err_wrap(err, "'%s'", run->path.s);
-	now = fs_now_ns();
-	if (used != LINK_SYMLINK && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
-		state_record(run->w->state, run->path.s, &st, &e->id, now);
-	run->res->written++;
-	run->done++;
-	checkout_progress(run);
+	place_add(run->queue, dir, name, &e->id, e->size, e->exec);
+	free(dir);
 	return NULL;
+}
+
+static void checkout_on_placed(uint64_t placed, uint64_t queued, void *arg)
+{
+	struct checkout_run *run = arg;
+
+	(void)queued;
+	if (run->opts->progress)
+		run->opts->progress(run->done + placed, run->total, run->opts->progress_arg);
 }
 
 static const struct cairn_error *checkout_put_link(struct checkout_run *run, int dirfd,
@@ -216,7 +229,7 @@ static const struct cairn_error *checkout_apply_entry(struct checkout_run *run, 
 		}
 		if (b && b->type == TREE_DIR && (e = checkout_remove(run, dirfd, name)) != NULL)
 			return e;
-		return checkout_put_file(run, dirfd, name, a);
+		return checkout_put_file(run, name, a);
 	case TREE_SYMLINK:
 		if (b && b->type == TREE_SYMLINK && strcmp(a->target, b->target) == 0)
 			return NULL;
@@ -354,6 +367,7 @@ const struct cairn_error *checkout_out(struct checkout_result *res, struct work 
 	buf_init(&run.missing);
 	buf_init(&run.path);
 	buf_adds(&run.path, o->rel);
+	run.queue = place_new();
 
 	/* 1. the recorded side, validated, and every object present */
 	a.name = (char *)o->name;
@@ -377,6 +391,12 @@ const struct cairn_error *checkout_out(struct checkout_result *res, struct work 
 		a.sub = rec;
 		run.prefix = o->rel;
 		tree_walk_files(rec, checkout_count, &run);
+		/* one stat per object, on all cores, then the checks in order */
+		run.sizes = xcalloc(run.total ? run.total : 1, sizeof(*run.sizes));
+		if ((e = cachewalk_sizes(run.sizes, w->cache, run.ids, run.total,
+					 w->digest.jobs)) != NULL)
+			goto done;
+		tree_walk_files(rec, checkout_check, &run);
 		if (run.bad) {
 			e = err_load(&run.bad_copy);
 			goto done;
@@ -425,6 +445,13 @@ const struct cairn_error *checkout_out(struct checkout_result *res, struct work 
 	run.path.len = 0;
 	buf_adds(&run.path, o->rel);
 	e = checkout_apply_entry(&run, dfd, o->name, &a, b);
+	if (e == NULL) {
+		uint64_t placed;
+
+		e = place_run(&placed, run.queue, w, checkout_on_placed, &run);
+		run.res->written += placed;
+		run.done += placed;
+	}
 	checkout_progress(&run);
 done:
 	if (dfd >= 0)
@@ -434,5 +461,8 @@ done:
 	buf_release(&run.unsafe);
 	buf_release(&run.missing);
 	buf_release(&run.path);
+	place_free(run.queue);
+	free(run.ids);
+	free(run.sizes);
 	return e;
 }

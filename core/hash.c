@@ -1,25 +1,47 @@
 /*
- * hash.c: SHA-256 via OpenSSL EVP, streamed in 1 MiB reads.
+ * hash.c: SHA-256 via OpenSSL EVP, streamed in 1 MiB reads. The digest is
+ * fetched from the provider once (OpenSSL 3 would look it up, under a lock,
+ * at every init otherwise).
  */
 #include "buildconf.h"
 
 #include "core/hash.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
+#include <openssl/opensslv.h>
 
 #include "core/xmalloc.h"
 
 #define HASH_CHUNK (1024 * 1024)
 
+static const EVP_MD *hash_md;
+static pthread_once_t hash_once = PTHREAD_ONCE_INIT;
+
+static void hash_fetch(void)
+{
+#if OPENSSL_VERSION_NUMBER >= 0x30000000L
+	hash_md = EVP_MD_fetch(NULL, "SHA256", NULL); /* kept for the process's life */
+#endif
+	if (hash_md == NULL)
+		hash_md = EVP_sha256();
+}
+
+static const EVP_MD *hash_sha256(void)
+{
+	pthread_once(&hash_once, hash_fetch);
+	return hash_md;
+}
+
 void hash_init(struct hash_ctx *h)
 {
 	EVP_MD_CTX *c = EVP_MD_CTX_new();
 
-	if (c == NULL || EVP_DigestInit_ex(c, EVP_sha256(), NULL) != 1)
+	if (c == NULL || EVP_DigestInit_ex(c, hash_sha256(), NULL) != 1)
 		abort(); /* only on allocation failure inside OpenSSL */
 	h->evp = c;
 }
@@ -40,7 +62,7 @@ void hash_final(struct hash_ctx *h, struct oid *id)
 
 void hash_reset(struct hash_ctx *h)
 {
-	if (EVP_DigestInit_ex(h->evp, EVP_sha256(), NULL) != 1)
+	if (EVP_DigestInit_ex(h->evp, hash_sha256(), NULL) != 1)
 		abort();
 }
 
@@ -55,7 +77,7 @@ void hash_buf(struct oid *id, const void *data, size_t len)
 {
 	unsigned int n = 0;
 
-	if (EVP_Digest(data, len, id->b, &n, EVP_sha256(), NULL) != 1)
+	if (EVP_Digest(data, len, id->b, &n, hash_sha256(), NULL) != 1)
 		abort();
 }
 

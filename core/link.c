@@ -63,8 +63,14 @@ const struct cairn_error *link_parse(struct link_types *out, const char *spec)
 void link_tmpname(char out[64])
 {
 	static atomic_uint counter;
+	static atomic_long pid;
+	long p = atomic_load(&pid);
 
-	snprintf(out, 64, "co-%ld-%u", (long)getpid(), atomic_fetch_add(&counter, 1));
+	if (p == 0) {
+		p = (long)getpid();
+		atomic_store(&pid, p);
+	}
+	snprintf(out, 64, "co-%ld-%u", p, atomic_fetch_add(&counter, 1));
 }
 
 static bool link_unsupported(int err)
@@ -109,68 +115,152 @@ static const struct cairn_error *link_copy(int fd, int src, uint64_t size, const
 	return e;
 }
 
-/* Try one type into tmpfd/tmp. NULL with *skip when the type is not possible here. */
-static const struct cairn_error *link_try(bool *skip, struct link_ctx *c, enum link_type t,
-					  const char *tmp, int src, const char *objpath,
-					  const struct oid *id, uint64_t size, bool exec)
+/* A new file for a copy: unnamed in dirfd when the file system can (O_TMPFILE), else *tmp. */
+static int link_newfile(bool *named, char tmp[64], struct link_ctx *c, int dirfd, bool exec)
 {
-	const struct cairn_error *e = NULL;
+	mode_t mode = exec ? 0777 : 0666;
 	int fd;
 
-	*skip = false;
-	switch (t) {
-	case LINK_HARDLINK:
-	case LINK_SYMLINK:
-		/* the cache object is shared and read-only: it cannot carry an exec bit */
-		if (exec) {
-			*skip = true;
+#ifdef O_TMPFILE
+	if (!atomic_load(&c->no_tmpfile)) {
+		fd = openat(dirfd, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, mode);
+		if (fd >= 0) {
+			*named = false;
+			return fd;
+		}
+		if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
+			atomic_store(&c->no_tmpfile, 1);
+	}
+#endif
+	*named = true;
+	link_tmpname(tmp);
+	return openat(c->tmpfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode);
+}
+
+/* Give the new file fd its name dirfd/name, replacing what is there. */
+static const struct cairn_error *link_publish(struct link_ctx *c, int fd, bool named,
+					      const char *tmp, int dirfd, const char *name,
+					      bool exists)
+{
+	char proc[64], tmp2[64];
+
+	if (named) {
+		if (renameat(c->tmpfd, tmp, dirfd, name) == 0)
 			return NULL;
-		}
-		if ((t == LINK_HARDLINK ? linkat(AT_FDCWD, objpath, c->tmpfd, tmp, 0)
-					: symlinkat(objpath, c->tmpfd, tmp)) < 0) {
-			if (link_unsupported(errno)) {
-				*skip = true;
-				return NULL;
-			}
-			return err_errno("%s cache object", link_name(t));
-		}
-		return NULL;
-	case LINK_REFLINK:
-	case LINK_COPY:
-		fd = openat(c->tmpfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-			    exec ? 0777 : 0666);
-		if (fd < 0)
-			return err_errno("create temp file");
-		if (t == LINK_REFLINK) {
-			if (!fs_reflink(fd, src))
-				*skip = true;
-		} else {
-			if (lseek(src, 0, SEEK_SET) < 0)
-				e = err_errno("seek");
-			else
-				e = link_copy(fd, src, size, id, c->verify);
-		}
-		if (close(fd) < 0 && e == NULL)
-			e = err_errno("write");
-		if (e || *skip)
-			unlinkat(c->tmpfd, tmp, 0);
+		return err_errno("replace '%s'", name);
+	}
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if (!exists) {
+		if (linkat(AT_FDCWD, proc, dirfd, name, AT_SYMLINK_FOLLOW) == 0)
+			return NULL;
+		if (errno != EEXIST)
+			return err_errno("create '%s'", name);
+	}
+	/* replace atomically: a name in .cairn/tmp, then rename over */
+	link_tmpname(tmp2);
+	if (linkat(AT_FDCWD, proc, c->tmpfd, tmp2, AT_SYMLINK_FOLLOW) < 0)
+		return err_errno("create '%s'", name);
+	if (renameat(c->tmpfd, tmp2, dirfd, name) < 0) {
+		const struct cairn_error *e = err_errno("replace '%s'", name);
+
+		unlinkat(c->tmpfd, tmp2, 0);
 		return e;
 	}
 	return NULL;
 }
 
-/* Is dirfd/name already a link of type t to the object (open as src)? */
-static bool link_in_place(enum link_type t, int dirfd, const char *name, int src,
-			  const char *objpath)
+/* A reflink or a copy of src (size bytes) at dirfd/name. NULL with *skip when not possible here. */
+static const struct cairn_error *link_data(bool *skip, struct link_ctx *c, enum link_type t,
+					   int src, bool *src_used, int dirfd, const char *name,
+					   bool exists, const struct oid *id, uint64_t size, bool exec)
 {
-	struct stat a, b;
+	const struct cairn_error *e = NULL;
+	char tmp[64];
+	bool named;
+	int fd;
+
+	*skip = false;
+	fd = link_newfile(&named, tmp, c, dirfd, exec);
+	if (fd < 0)
+		return err_errno("create a file for '%s'", name);
+	if (t == LINK_REFLINK) {
+		if (!fs_reflink(fd, src)) {
+			/* the file systems cannot: do not try again for every file */
+			if (errno == EOPNOTSUPP || errno == ENOTTY || errno == EINVAL ||
+			    errno == EXDEV || errno == ENOSYS)
+				atomic_store(&c->no_reflink, 1);
+			*skip = true;
+		}
+	} else if (*src_used && lseek(src, 0, SEEK_SET) < 0) {
+		e = err_errno("seek");
+	} else {
+		*src_used = true;
+		e = link_copy(fd, src, size, id, c->verify);
+	}
+	if (e == NULL && !*skip)
+		e = link_publish(c, fd, named, tmp, dirfd, name, exists);
+	if (close(fd) < 0 && e == NULL)
+		e = err_errno("write '%s'", name);
+	if ((e || *skip) && named)
+		unlinkat(c->tmpfd, tmp, 0);
+	return e;
+}
+
+/* A hardlink or symlink to the object at dirfd/name. NULL with *skip when not possible here. */
+static const struct cairn_error *link_link(bool *skip, struct link_ctx *c, enum link_type t,
+					   const char *objpath, int dirfd, const char *name,
+					   bool exists)
+{
+	char tmp[64];
+	int rc;
+
+	*skip = false;
+	if (!exists) {
+		/* nothing to replace: create the link at its name, atomically */
+		rc = t == LINK_HARDLINK ? linkat(AT_FDCWD, objpath, dirfd, name, 0)
+					: symlinkat(objpath, dirfd, name);
+		if (rc == 0)
+			return NULL;
+		if (errno == EEXIST)
+			return err_new(CAIRN_ERR_EXISTS, "'%s' exists", name);
+		if (link_unsupported(errno)) {
+			*skip = true;
+			return NULL;
+		}
+		return err_errno("%s cache object to '%s'", link_name(t), name);
+	}
+	link_tmpname(tmp);
+	rc = t == LINK_HARDLINK ? linkat(AT_FDCWD, objpath, c->tmpfd, tmp, 0)
+				: symlinkat(objpath, c->tmpfd, tmp);
+	if (rc < 0) {
+		if (link_unsupported(errno)) {
+			*skip = true;
+			return NULL;
+		}
+		return err_errno("%s cache object", link_name(t));
+	}
+	if (renameat(c->tmpfd, tmp, dirfd, name) < 0) {
+		const struct cairn_error *e = err_errno("replace '%s'", name);
+
+		unlinkat(c->tmpfd, tmp, 0);
+		return e;
+	}
+	/* renaming onto another link of the same file does nothing: drop the temp name */
+	if (t == LINK_HARDLINK)
+		unlinkat(c->tmpfd, tmp, 0);
+	return NULL;
+}
+
+/* Is dirfd/name (stat st) already a link of type t to the object (stat ost)? */
+static bool link_in_place(enum link_type t, const struct stat *st, const struct stat *ost,
+			  int dirfd, const char *name, const char *objpath)
+{
 	char target[4096];
 	ssize_t n;
 
 	if (t == LINK_HARDLINK)
-		return fstatat(dirfd, name, &a, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(a.st_mode) &&
-		       fstat(src, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
-	if (t == LINK_SYMLINK) {
+		return S_ISREG(st->st_mode) && st->st_dev == ost->st_dev && st->st_ino == ost->st_ino;
+	if (t == LINK_SYMLINK && S_ISLNK(st->st_mode)) {
 		n = readlinkat(dirfd, name, target, sizeof(target) - 1);
 		if (n <= 0)
 			return false;
@@ -180,58 +270,99 @@ static bool link_in_place(enum link_type t, int dirfd, const char *name, int src
 	return false;
 }
 
+/* Is the first usable type a copy (so the object is opened rather than stat'ed)? */
+static bool link_first_is_data(const struct link_ctx *c, bool exec)
+{
+	int i;
+
+	for (i = 0; i < c->types->n; i++) {
+		enum link_type t = c->types->v[i];
+
+		if (exec && (t == LINK_HARDLINK || t == LINK_SYMLINK))
+			continue;
+		if (t == LINK_REFLINK && atomic_load(&c->no_reflink))
+			continue;
+		return t == LINK_REFLINK || t == LINK_COPY;
+	}
+	return false;
+}
+
 const struct cairn_error *link_put(enum link_type *used, struct link_ctx *c, int dirfd,
 				   const char *name, const struct oid *id, uint64_t size,
 				   bool exec)
 {
 	const struct cairn_error *e;
-	char tmp[64], *objpath;
-	uint64_t have;
-	int src, i;
+	struct stat ost, st;
+	char *objpath;
+	bool src_used = false; /* read from already: seek back before the next copy */
+	int src = -1, i, exists = -1; /* -1: not looked at yet */
 
-	if ((e = cache_open_object(&src, &have, c->cache, id)) != NULL)
-		return e;
-	if (have != size || (c->verify && c->types->v[0] != LINK_COPY)) {
+	if (link_first_is_data(c, exec)) {
+		if ((e = cache_open_object(&src, NULL, c->cache, id)) != NULL)
+			return e;
+		if (fstat(src, &ost) < 0) {
+			e = err_errno("stat object %s", oid_hex(id));
+			close(src);
+			return e;
+		}
+	} else if ((e = cache_stat_object(&ost, c->cache, id)) != NULL) {
+		return err_is(e, CAIRN_ERR_CORRUPT) ? cache_quarantine(c->cache, id, e) : e;
+	}
+	if ((uint64_t)ost.st_size != size || (c->verify && c->types->v[0] != LINK_COPY)) {
 		/* a size recorded by a (possibly hostile) pointer proves nothing: the hash decides */
-		close(src);
+		if (src >= 0)
+			close(src);
+		src = -1;
 		if ((e = cache_verify(c->cache, id)) != NULL)
 			return err_is(e, CAIRN_ERR_CORRUPT) ? cache_quarantine(c->cache, id, e) : e;
-		if (have != size)
+		if ((uint64_t)ost.st_size != size)
 			return err_new(CAIRN_ERR_FORMAT, "object %s has %llu bytes, but %llu are recorded",
-				       oid_hex(id), (unsigned long long)have,
+				       oid_hex(id), (unsigned long long)ost.st_size,
 				       (unsigned long long)size);
-		if ((e = cache_open_object(&src, &have, c->cache, id)) != NULL)
-			return e;
 	}
 	objpath = cache_path(c->cache, id);
+	e = NULL;
 	for (i = 0; i < c->types->n; i++) {
+		enum link_type t = c->types->v[i];
 		bool skip;
 
-		if (!exec && link_in_place(c->types->v[i], dirfd, name, src, objpath)) {
-			e = NULL;
-			*used = c->types->v[i];
-			break;
-		}
-		link_tmpname(tmp);
-		e = link_try(&skip, c, c->types->v[i], tmp, src, objpath, id, size, exec);
-		if (e || skip)
+		/* the cache object is shared and read-only: it cannot carry an exec bit */
+		if (exec && (t == LINK_HARDLINK || t == LINK_SYMLINK))
 			continue;
-		if (renameat(c->tmpfd, tmp, dirfd, name) < 0) {
-			e = err_errno("replace '%s'", name);
-			unlinkat(c->tmpfd, tmp, 0);
-			break;
+		if (t == LINK_REFLINK && atomic_load(&c->no_reflink))
+			continue;
+		if (t == LINK_HARDLINK || t == LINK_SYMLINK) {
+			/* the common case, nothing there yet, costs no stat */
+			if (exists < 0) {
+				e = link_link(&skip, c, t, objpath, dirfd, name, false);
+				if (e == NULL && !skip)
+					break;
+				if (!err_is(e, CAIRN_ERR_EXISTS))
+					continue;
+				exists = fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0;
+			}
+			if (exists && link_in_place(t, &st, &ost, dirfd, name, objpath)) {
+				e = NULL;
+				break;
+			}
+			e = link_link(&skip, c, t, objpath, dirfd, name, exists > 0);
+		} else {
+			if (src < 0 && (e = cache_open_object(&src, NULL, c->cache, id)) != NULL)
+				break;
+			e = link_data(&skip, c, t, src, &src_used, dirfd, name, exists > 0, id, size,
+				      exec);
 		}
-		/* renaming onto another link of the same file does nothing: drop the temp name */
-		if (c->types->v[i] == LINK_HARDLINK)
-			unlinkat(c->tmpfd, tmp, 0);
-		*used = c->types->v[i];
-		break;
+		if (e == NULL && !skip)
+			break;
 	}
-	close(src);
+	if (src >= 0)
+		close(src);
 	free(objpath);
 	if (e && err_is(e, CAIRN_ERR_CORRUPT))
 		return cache_quarantine(c->cache, id, e);
 	if (e == NULL && i == c->types->n)
-		e = err_new(CAIRN_ERR_FAILED, "no link type of cache.type works for '%s'", name);
+		return err_new(CAIRN_ERR_FAILED, "no link type of cache.type works for '%s'", name);
+	if (e == NULL)
+		*used = c->types->v[i];
 	return e;
 }

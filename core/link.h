@@ -1,13 +1,16 @@
 /*
  * link.h: materialising cache objects in the workspace following
  * cache.type (DESIGN 3): an ordered list of reflink, hardlink, symlink and
- * copy, the first that works used per file. Every write goes to a temp name
- * first and is renamed over the target, which replaces a symlink rather
- * than writing through it. Thread-safe.
+ * copy, the first that works used per file. A file appears whole or not
+ * at all: links are made at their name in one step, copies are written to
+ * an unnamed file (O_TMPFILE) or a temp name, then linked or renamed into
+ * place, which replaces a symlink rather than writing through it.
+ * Thread-safe.
  */
 #ifndef CAIRN_CORE_LINK_H
 #define CAIRN_CORE_LINK_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -34,6 +37,8 @@ struct link_ctx {
 	const struct link_types *types;
 	int tmpfd;   /* folder for temp names, on the work tree's file system */
 	bool verify; /* hash copies and refuse a corrupt object */
+	atomic_int no_reflink; /* set once reflinks failed for lack of support */
+	atomic_int no_tmpfile; /* set once O_TMPFILE failed for lack of support */
 };
 
 /*

@@ -1,6 +1,7 @@
 /*
- * manifest.c: canonical JSON manifests through jansson. The writer relies
- * on JSON_SORT_KEYS|JSON_COMPACT for canonical bytes; the reader checks the
+ * manifest.c: canonical JSON manifests through jansson. The writer adds
+ * keys in sorted order and dumps them in that order (JSON_PRESERVE_ORDER,
+ * JSON_COMPACT) for canonical bytes; the reader checks the
  * version, the order and uniqueness of names, each name and symlink target,
  * and refuses unknown fields.
  */
@@ -91,25 +92,29 @@ void manifest_format(struct buf *out, const struct manifest *m)
 
 		if (o == NULL)
 			abort();
-		/* names were validated as UTF-8, so json_string cannot fail */
-		json_object_set_new(o, "name", json_string(e->name));
-		json_object_set_new(o, "type", json_string(manifest_type_name(e->type)));
-		if (e->type == MANIFEST_SYMLINK) {
-			json_object_set_new(o, "target", json_string(e->target));
-		} else {
-			oid_tohex(hex, &e->id);
-			json_object_set_new(o, "sha256", json_string(hex));
-			json_object_set_new(o, "size", json_integer((json_int_t)e->size));
-		}
-		if (e->type == MANIFEST_DIR)
-			json_object_set_new(o, "nfiles", json_integer((json_int_t)e->nfiles));
+		/*
+		 * Keys go in in sorted order and are dumped in that order: the
+		 * canonical bytes without sorting each object again. Names were
+		 * validated as UTF-8 (name_check), ids and types are ASCII.
+		 */
 		if (e->type == MANIFEST_FILE && e->exec)
 			json_object_set_new(o, "exec", json_true());
+		json_object_set_new(o, "name", json_string_nocheck(e->name));
+		if (e->type == MANIFEST_DIR)
+			json_object_set_new(o, "nfiles", json_integer((json_int_t)e->nfiles));
+		if (e->type != MANIFEST_SYMLINK) {
+			oid_tohex(hex, &e->id);
+			json_object_set_new(o, "sha256", json_string_nocheck(hex));
+			json_object_set_new(o, "size", json_integer((json_int_t)e->size));
+		} else {
+			json_object_set_new(o, "target", json_string(e->target));
+		}
+		json_object_set_new(o, "type", json_string_nocheck(manifest_type_name(e->type)));
 		json_array_append_new(arr, o);
 	}
 	json_object_set_new(root, "entries", arr);
 	json_object_set_new(root, "version", json_integer(1));
-	if (json_dump_callback(root, manifest_dump_cb, out, JSON_COMPACT | JSON_SORT_KEYS) != 0)
+	if (json_dump_callback(root, manifest_dump_cb, out, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0)
 		abort();
 	json_decref(root);
 }

@@ -35,7 +35,6 @@ struct scan_task {
 struct scan {
 	const struct scan_opts *o;
 	int rootfd;
-	size_t base;     /* length of the scanned folder's own path */
 	pthread_mutex_t lock; /* guards the fields below */
 	pthread_cond_t more;
 	struct scan_task *stack;
@@ -250,7 +249,6 @@ const struct cairn_error *scan_dir(struct tree **out, int rootfd, const char *re
 	memset(&s, 0, sizeof(s));
 	s.o = o;
 	s.rootfd = rootfd;
-	s.base = strlen(rel);
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.more, NULL);
 	t = tree_new();

@@ -54,6 +54,7 @@ struct state {
 	sqlite3_stmt *q_file; /* point lookups */
 	sqlite3_stmt *q_dir;
 	struct state_table files, dirs; /* preloaded rows */
+	char *files_prefix, *dirs_prefix; /* what was preloaded: the tables are complete there */
 	struct state_row *pending;      /* records to write */
 	struct state_dirrow *pending_dirs;
 	struct state_op *ops;           /* forgets and moves, in order */
@@ -262,8 +263,14 @@ void state_preload(struct state *s, const char *prefix)
 {
 	sqlite3_stmt *st;
 
-	if (s == NULL || s->db == NULL || (st = state_range(s, "state", prefix)) == NULL)
+	if (s == NULL || s->db == NULL)
 		return;
+	if (s->files_prefix && strncmp(prefix, s->files_prefix, strlen(s->files_prefix)) == 0)
+		return; /* loaded already */
+	if ((st = state_range(s, "state", prefix)) == NULL)
+		return;
+	free(s->files_prefix);
+	s->files_prefix = xstrdup(prefix);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct state_row *r = xcalloc(1, sizeof(*r));
 
@@ -279,8 +286,14 @@ void state_preload_dirs(struct state *s, const char *prefix)
 {
 	sqlite3_stmt *st;
 
-	if (s == NULL || s->db == NULL || (st = state_range(s, "dirs", prefix)) == NULL)
+	if (s == NULL || s->db == NULL)
 		return;
+	if (s->dirs_prefix && strncmp(prefix, s->dirs_prefix, strlen(s->dirs_prefix)) == 0)
+		return; /* loaded already */
+	if ((st = state_range(s, "dirs", prefix)) == NULL)
+		return;
+	free(s->dirs_prefix);
+	s->dirs_prefix = xstrdup(prefix);
 	while (sqlite3_step(st) == SQLITE_ROW) {
 		struct state_dirrow *r = xcalloc(1, sizeof(*r));
 
@@ -344,7 +357,8 @@ bool state_lookup(struct state *s, const char *relpath, const struct stat *st, s
 
 	if (s == NULL || s->db == NULL)
 		return false;
-	if (s->files.nbuckets) {
+	if (s->files_prefix && strncmp(relpath, s->files_prefix, strlen(s->files_prefix)) == 0) {
+		/* preloaded here: the table has every row, no query needed */
 		x = state_table_get(&s->files, relpath, offsetof(struct state_row, next),
 				    state_row_path);
 		if (x == NULL || !state_row_matches(x, st))
@@ -369,7 +383,7 @@ bool state_dir_lookup(struct state *s, const char *relpath, const struct oid *fp
 
 	if (s == NULL || s->db == NULL)
 		return false;
-	if (s->dirs.nbuckets) {
+	if (s->dirs_prefix && strncmp(relpath, s->dirs_prefix, strlen(s->dirs_prefix)) == 0) {
 		x = state_table_get(&s->dirs, relpath, offsetof(struct state_dirrow, next),
 				    state_dirrow_path);
 		if (x == NULL || !oid_equal(&x->d.fp, fp))
@@ -566,6 +580,8 @@ void state_close(struct state *s)
 	}
 	state_table_free(&s->files, offsetof(struct state_row, next));
 	state_table_free(&s->dirs, offsetof(struct state_dirrow, next));
+	free(s->files_prefix);
+	free(s->dirs_prefix);
 	for (i = 0; i < s->nops; i++) {
 		free(s->ops[i].a);
 		free(s->ops[i].b);

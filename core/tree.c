@@ -14,6 +14,7 @@
 #include "core/cache.h"
 #include "core/hash.h"
 #include "core/name.h"
+#include "core/par.h"
 #include "core/xmalloc.h"
 
 struct tree *tree_new(void)
@@ -82,8 +83,9 @@ const struct tree_entry *tree_find(const struct tree *t, const char *name)
 	return NULL;
 }
 
-const struct cairn_error *tree_seal(struct oid *root, uint64_t *size, uint64_t *nfiles,
-				    struct tree *t, struct cache *c)
+static const struct cairn_error *tree_seal_rec(struct oid *root, uint64_t *size,
+					      uint64_t *nfiles, struct tree *t, struct cache *c,
+					      const unsigned char *done)
 {
 	const struct cairn_error *e;
 	struct manifest m = MANIFEST_INIT;
@@ -99,8 +101,9 @@ const struct cairn_error *tree_seal(struct oid *root, uint64_t *size, uint64_t *
 			manifest_release(&m);
 			return err_new(CAIRN_ERR_FAILED, "cannot store '%s'", te->name);
 		}
-		if (te->type == TREE_DIR && !te->dir_cached) {
-			if ((e = tree_seal(&te->id, &te->size, &te->nfiles, te->sub, c)) != NULL) {
+		if (te->type == TREE_DIR && !te->dir_cached && !(done && done[i])) {
+			if ((e = tree_seal_rec(&te->id, &te->size, &te->nfiles, te->sub, c, NULL)) !=
+			    NULL) {
 				manifest_release(&m);
 				return e;
 			}
@@ -137,6 +140,52 @@ const struct cairn_error *tree_seal(struct oid *root, uint64_t *size, uint64_t *
 	*size = tsize;
 	*nfiles = tfiles;
 	return NULL;
+}
+
+
+struct tree_seal_par {
+	struct tree *t;
+	struct cache *c;
+	size_t *dirs; /* indexes of the subfolders to seal */
+};
+
+static const struct cairn_error *tree_seal_item(void *arg, size_t i, int thread)
+{
+	struct tree_seal_par *p = arg;
+	struct tree_entry *te = &p->t->e[p->dirs[i]];
+
+	(void)thread;
+	return tree_seal_rec(&te->id, &te->size, &te->nfiles, te->sub, p->c, NULL);
+}
+
+const struct cairn_error *tree_seal(struct oid *root, uint64_t *size, uint64_t *nfiles,
+				    struct tree *t, struct cache *c)
+{
+	const struct cairn_error *e = NULL;
+	struct tree_seal_par p;
+	unsigned char *done;
+	size_t i, n = 0;
+
+	/* the subfolders of the top are independent: seal them on all cores first */
+	p.t = t;
+	p.c = c;
+	p.dirs = xcalloc(t->n ? t->n : 1, sizeof(*p.dirs));
+	done = xcalloc(t->n ? t->n : 1, 1);
+	for (i = 0; i < t->n; i++)
+		if (t->e[i].type == TREE_DIR && !t->e[i].dir_cached)
+			p.dirs[n++] = i;
+	if (n > 1) {
+		e = par_run(n, 0, tree_seal_item, &p, NULL, NULL);
+		for (i = 0; i < n && e == NULL; i++) {
+			t->e[p.dirs[i]].known = true;
+			done[p.dirs[i]] = 1;
+		}
+	}
+	if (e == NULL)
+		e = tree_seal_rec(root, size, nfiles, t, c, done);
+	free(done);
+	free(p.dirs);
+	return e;
 }
 
 static const struct cairn_error *tree_load_rec(struct tree **out, const struct cache *c,

@@ -2,10 +2,10 @@
 # t2000-state: the state database (DESIGN 6) never hides a change: same
 # size and mtime rewrites (C13), cp -p and rsync -a copies, swapped files,
 # files changed inside tracked folders; deleting or damaging it only costs
-# time; an unchanged tree is not read again. (The sleeps before the strace
-# checks only let the just-written files leave the racy window: a file
-# changed within 20 ms of being looked at is always hashed again. Leak
-# checking does not work under ptrace.)
+# time; an unchanged tree is not read again; add reads each byte once.
+# (The sleeps before the strace checks only let the just-written files
+# leave the racy window: a file changed within 20 ms of being looked at is
+# always hashed again. Leak checking does not work under ptrace.)
 . "$CAIRN_SRCDIR/tests/cli/lib.sh"
 
 new_repo r && cd r || exit 1
@@ -108,6 +108,16 @@ expect_success 'a tracked file is not read again either (strace)' '
 	printf data >once && touch -d "2024-01-01 00:00:00" once && sleep 0.1 && cairn -q add once &&
 	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -f -e trace=openat -o trace cairn status once >st && grep_q "up to date" st &&
 	no_grep "once\"" trace
+'
+
+expect_success 'add reads each byte once: hashed while copied into the cache (strace)' '
+	command -v strace >/dev/null || exit 0
+	head -c 3000000 /dev/urandom >onepass && mkdir onedir && head -c 2500000 /dev/urandom >onedir/x &&
+	ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" strace -f -y -e trace=read,pread64 -o trace \
+		cairn -q add onepass onedir &&
+	test "$(grep "onepass>" trace | sed -n "s/.*= \([0-9]*\)$/\1/p" | awk "{s+=\$1} END {print s}")" = 3000000 &&
+	test "$(grep "onedir/x>" trace | sed -n "s/.*= \([0-9]*\)$/\1/p" | awk "{s+=\$1} END {print s}")" = 2500000 &&
+	test "$(ptr_sha onepass.cairn)" = "$(sha256 onepass)"
 '
 
 test_done

@@ -92,9 +92,22 @@ static void test_state__record_lookup(void)
 	state_close(s);
 
 	s = state_open(path);
+	state_record(s, "other/b", &st, &id, t + SEC);
+	state_close(s);
+	s = state_open(path);
 	state_preload(s, "data/");
 	ok(state_lookup(s, "data/a", &st, &got) && oid_equal(&got, &id), "preloaded lookups agree");
 	ok(!state_lookup(s, "data/racy", &st, &got), "preloaded: racy is still racy");
+	ok(!state_lookup(s, "data/none", &st, &got), "preloaded: an unknown path is not found");
+	ok(state_lookup(s, "other/b", &st, &got), "outside the preloaded prefix the database answers");
+	state_preload(s, "data/sub/");
+	ok(state_lookup(s, "data/a", &st, &got), "a narrower preload changes nothing");
+	state_close(s);
+
+	s = state_open(path);
+	state_preload(s, "");
+	ok(state_lookup(s, "other/b", &st, &got) && state_lookup(s, "data/a", &st, &got),
+	   "preloading everything");
 	state_close(s);
 }
 
