@@ -37,6 +37,15 @@ expect_success 'add and fsck parse -j with the same words (their limit is 1024)'
 	cairn -q add -j 1024 top && cairn -q fsck -j 1
 '
 
+expect_success 'repro, exp run and exp push parse -j the same way (a bad one never runs)' '
+	cd r && must_fail --code=2 cairn repro -j 3x 2>err &&
+	grep_q "^cairn: error: --jobs: .3x. is not a number from 1 to 256$" err &&
+	must_fail --code=2 cairn exp run -j 65 2>err &&
+	grep_q "^cairn: error: --jobs: .65. is not a number from 1 to 64$" err &&
+	must_fail --code=2 cairn exp push -j abc origin 2>err &&
+	grep_q "^cairn: error: --jobs: .abc. is not a number from 1 to 256$" err
+'
+
 expect_success 'good -j values, short and long, and -r/--remote' '
 	cd r && cairn push -j 1 -r second top >out && grep_q "^pushed 1 object" out &&
 	cairn push --jobs=256 --remote=second sub/y >out && grep_q "^pushed 1 object" out &&
