@@ -59,18 +59,8 @@ static const struct cairn_error *cmd_add(struct cmd_ctx *c)
 		free(rels);
 		return e;
 	}
-	if (opt_given(c, ADD_JOBS)) {
-		const char *arg = opt_str(c, ADD_JOBS);
-		char *end;
-		long n = strtol(arg, &end, 10);
-
-		if (*arg == '\0' || *end != '\0' || n < 1 || n > 4096) {
-			e = err_new(CAIRN_ERR_USAGE, "'-j %s': the number of threads must be 1 to 4096",
-				    arg);
-			goto done;
-		}
-		w.digest.jobs = (int)n;
-	}
+	if (opt_given(c, ADD_JOBS) && (e = cmd_jobs(&w.digest.jobs, opt_str(c, ADD_JOBS))) != NULL)
+		goto done;
 	for (i = 0; i < c->argc && e == NULL; i++)
 		if ((e = repo_relpath(&rels[i], c->repo, c->argv[i])) == NULL)
 			e = add_check(&w, rels[i]);

@@ -21,6 +21,7 @@
 #include "core/fsutil.h"
 #include "core/lock.h"
 #include "core/name.h"
+#include "core/par.h"
 #include "core/repo.h"
 #include "core/tempfile.h"
 #include "core/work.h"
@@ -360,11 +361,5 @@ const struct cairn_error *cmd_lock(struct lock **out, struct cmd_ctx *c)
 
 const struct cairn_error *cmd_jobs(int *out, const char *text)
 {
-	char *end;
-	long v = strtol(text, &end, 10);
-
-	if (end == text || *end != '\0' || v < 1 || v > 1024)
-		return err_new(CAIRN_ERR_USAGE, "--jobs needs a number from 1 to 1024, not '%s'", text);
-	*out = (int)v;
-	return NULL;
+	return par_jobs_parse(out, "--jobs", text, PAR_JOBS_MAX);
 }

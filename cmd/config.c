@@ -16,10 +16,9 @@
 #include <strings.h>
 
 #include "core/config.h"
+#include "core/remote_cfg.h"
 #include "core/repo.h"
 #include "core/xmalloc.h"
-
-#define CONFIG_MASK "********"
 
 static const struct opt_spec config_opts[] = {
 	{ 0, "local", NULL, "use .cairn/config.local (private, ignored by git)" },
@@ -35,13 +34,16 @@ static const struct cairn_error *config_print(const char *name, const char *valu
 					      enum config_level level, void *arg)
 {
 	bool *warned = arg;
+	char *shown;
 
 	if (config_key_is_secret(name) && level == CONFIG_REPO && !*warned) {
 		cmd_warn("'%s' is a credential in the committed .cairn/config; move it: "
 			 "cairn config --local KEY VALUE", name);
 		*warned = true;
 	}
-	printf("%s=%s\n", name, config_key_is_secret(name) ? CONFIG_MASK : value);
+	shown = remote_cfg_shown(name, value);
+	printf("%s=%s\n", name, shown);
+	free(shown);
 	return NULL;
 }
 
@@ -85,8 +87,12 @@ static const struct cairn_error *config_get(struct cmd_ctx *c, struct config *cf
 		e = config_get_str(&f.value, cfg, key);
 	if (e == NULL && f.value == NULL)
 		e = err_new(CAIRN_ERR_NOT_FOUND, "'%s' is not set", key);
-	if (e == NULL && !c->quiet)
-		printf("%s\n", config_key_is_secret(key) ? CONFIG_MASK : f.value);
+	if (e == NULL && !c->quiet) {
+		char *shown = remote_cfg_shown(key, f.value);
+
+		printf("%s\n", shown);
+		free(shown);
+	}
 	free(f.value);
 	return e;
 }
@@ -136,6 +142,8 @@ static const struct cairn_error *cmd_config_run(struct cmd_ctx *c, struct config
 		e = config_get(c, cfg, level, key);
 	} else {
 		e = config_write_level(&wl, level, key);
+		if (e == NULL)
+			e = remote_cfg_check_value(key, c->argv[1]);
 		if (e == NULL)
 			e = config_set(cfg, wl, key, c->argv[1]);
 		if (e == NULL && wl == CONFIG_LOCAL && !level && !c->quiet)

@@ -17,6 +17,8 @@
 
 #include "core/exp.h"
 #include "core/expsync.h"
+#include "core/par.h"
+#include "core/remote_cfg.h"
 #include "core/xmalloc.h"
 #include "core/yjson.h"
 
@@ -74,9 +76,9 @@ static const struct cairn_error *exp_cmd_run(struct cmd_ctx *c)
 		return err_errno("find the cairn binary");
 	self[len] = '\0';
 	o.self = self;
-	o.jobs = opt_given(c, ER_JOBS) ? atoi(opt_str(c, ER_JOBS)) : 1;
-	if (o.jobs < 1 || o.jobs > 64)
-		return err_new(CAIRN_ERR_USAGE, "bad number of jobs '%s'", opt_str(c, ER_JOBS));
+	o.jobs = 1;
+	if (opt_given(c, ER_JOBS) && (e = par_jobs_parse(&o.jobs, "--jobs", opt_str(c, ER_JOBS), 64)))
+		return e;
 	o.event = exp_on_event;
 	o.event_arg = c;
 	o.cancel = cmd_cancelled;
@@ -220,7 +222,8 @@ static const struct cairn_error *exp_cmd_sync(struct cmd_ctx *c, bool push)
 	struct expsync_result res;
 	struct xfer_opts o = { 0 };
 
-	o.jobs = opt_given(c, 0) ? atoi(opt_str(c, 0)) : 0;
+	if (opt_given(c, 0) && (e = remote_cfg_jobs(&o.jobs, "--jobs", opt_str(c, 0))) != NULL)
+		return e;
 	o.cancel = cmd_cancelled;
 	e = push ? expsync_push(&res, c->repo, c->argv[0], c->argv + 1, (size_t)c->argc - 1, &o)
 		 : expsync_pull(&res, c->repo, c->argv[0], c->argv + 1, (size_t)c->argc - 1, &o);

@@ -21,10 +21,10 @@
 #include "core/repo.h"
 #include "core/rev.h"
 #include "core/work.h"
-#include "core/xfer.h"
 #include "hooks/hook.h"
 #include "hooks/shim.h"
 #include "remotes/remote.h"
+#include "remotes/xfer.h"
 
 #define HOOK_INPUT_MAX (64u << 20)
 

@@ -28,14 +28,6 @@ static const struct opt_spec pull_opts[] = {
 
 enum { PULL_REMOTE, PULL_JOBS, PULL_FORCE, PULL_REV };
 
-static void pull_report(const struct cairn_error *e)
-{
-	fflush(stdout);
-	fprintf(stderr, "cairn: error: %s\n", e->msg);
-	if (e->hint)
-		fprintf(stderr, "cairn: hint: %s\n", e->hint);
-}
-
 /* Check out every complete output; the last failure is returned. */
 static const struct cairn_error *pull_checkout(struct cmd_ctx *c, struct cmd_xfer *x,
 					       const struct xfer_result *res)
@@ -59,7 +51,7 @@ static const struct cairn_error *pull_checkout(struct cmd_ctx *c, struct cmd_xfe
 		e = checkout_out(&cr, &w, &x->outs.v[k], &co);
 		if (e) {
 			if (failed++)
-				pull_report(err_load(&last));
+				cmd_report(err_load(&last));
 			err_save(&last, e);
 			e = NULL;
 			continue;
@@ -122,7 +114,7 @@ static const struct cairn_error *cmd_pull(struct cmd_ctx *c)
 		e = pull_checkout(c, &x, &res);
 	miss = pull_missing(&x, &res);
 	if (miss && e) {
-		pull_report(e);
+		cmd_report(e);
 		e = NULL;
 	}
 	if (e == NULL && miss)

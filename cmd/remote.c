@@ -16,6 +16,7 @@
 
 #include "core/remote_cfg.h"
 #include "core/repo.h"
+#include "core/xmalloc.h"
 #include "remotes/remote.h"
 
 static const struct opt_spec remote_opts[] = {
@@ -31,25 +32,12 @@ static enum config_level remote_level(const struct cmd_ctx *c)
 	return opt_given(c, REMOTE_OPT_LOCAL) ? CONFIG_LOCAL : CONFIG_REPO;
 }
 
-/* A URL cairn can use, and one that holds no password. */
+/* A URL cairn can use (core/remote_cfg refuses one that holds credentials). */
 static const struct cairn_error *remote_check_url(const char *name, const char *url)
 {
-	const char *kind = remote_url_kind(url), *at, *slash;
-
-	if (kind == NULL)
+	if (remote_url_kind(url) == NULL)
 		return err_hint(err_new(CAIRN_ERR_USAGE, "remote '%s': unsupported URL '%s'", name, url),
 				"use a folder path, file://, s3://BUCKET/PREFIX or http(s)://");
-	if (strcmp(kind, "http") == 0) {
-		const char *host = strstr(url, "://") + 3;
-
-		slash = strchr(host, '/');
-		at = strchr(host, '@');
-		if (at && (slash == NULL || at < slash))
-			return err_new(CAIRN_ERR_USAGE,
-				       "remote '%s': the URL holds credentials; cairn does not store "
-				       "them in a URL",
-				       name);
-	}
 	return NULL;
 }
 
@@ -75,8 +63,14 @@ static const struct cairn_error *remote_list(struct cmd_ctx *c, struct config *c
 
 	if ((e = remote_cfg_list(&l, cfg)) != NULL)
 		return e;
-	for (i = 0; i < l.n && !c->quiet; i++)
-		printf("%s\t%s%s\n", l.v[i].name, l.v[i].url, l.v[i].is_default ? "\t(default)" : "");
+	for (i = 0; i < l.n && !c->quiet; i++) {
+		char *key = xasprintf("remote.%s.url", l.v[i].name);
+		char *url = remote_cfg_shown(key, l.v[i].url);
+
+		printf("%s\t%s%s\n", l.v[i].name, url, l.v[i].is_default ? "\t(default)" : "");
+		free(url);
+		free(key);
+	}
 	remote_cfg_list_release(&l);
 	return NULL;
 }

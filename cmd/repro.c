@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "core/par.h"
 #include "core/repro.h"
 #include "core/work.h"
 
@@ -76,14 +77,9 @@ static const struct cairn_error *cmd_repro(struct cmd_ctx *c)
 	o.single = opt_given(c, REPRO_SINGLE);
 	o.no_run_cache = opt_given(c, REPRO_NORC);
 	o.jobs = 1;
-	if (opt_given(c, REPRO_JOBS)) {
-		char *end;
-		long j = strtol(opt_str(c, REPRO_JOBS), &end, 10);
-
-		if (*end || j < 1 || j > 256)
-			return err_new(CAIRN_ERR_USAGE, "bad number of jobs '%s'", opt_str(c, REPRO_JOBS));
-		o.jobs = (int)j;
-	}
+	if (opt_given(c, REPRO_JOBS) &&
+	    (e = par_jobs_parse(&o.jobs, "--jobs", opt_str(c, REPRO_JOBS), 256)) != NULL)
+		return e;
 	o.out_fd = -1;
 	o.event = repro_on_event;
 	o.event_arg = &pr;

@@ -132,7 +132,7 @@ static const struct cairn_error *cmd_status(struct cmd_ctx *c)
 	if (opt_given(c, STATUS_CLOUD)) {
 		json_decref(jouts);
 		return cmd_status_cloud(c, opt_str(c, STATUS_REMOTE), opt_str(c, STATUS_JOBS), json,
-					quiet);
+					quiet || c->quiet); /* cairn -q status -c, too */
 	}
 	if (opt_given(c, STATUS_REMOTE) || opt_given(c, STATUS_JOBS)) {
 		json_decref(jouts);

@@ -19,6 +19,7 @@
 #include "core/fsutil.h"
 #include "core/ptr.h"
 #include "core/oidset.h"
+#include "core/remote_cfg.h"
 #include "core/repo.h"
 #include "core/revset.h"
 #include "core/stageout.h"
@@ -162,15 +163,8 @@ const struct cairn_error *cmd_xfer_open_revs(struct cmd_xfer *x, struct cmd_ctx 
 
 	memset(x, 0, sizeof(*x));
 	x->ctx = c;
-	if (jobs) {
-		char *end;
-		long v = strtol(jobs, &end, 10);
-
-		if (*jobs == '\0' || *end || v < 1 || v > 256)
-			return err_new(CAIRN_ERR_USAGE, "--jobs: '%s' is not a number from 1 to 256",
-				       jobs);
-		x->opts.jobs = (int)v;
-	}
+	if (jobs && (e = remote_cfg_jobs(&x->opts.jobs, "--jobs", jobs)) != NULL)
+		return e;
 	x->opts.progress = cmd_xfer_on_progress;
 	x->opts.progress_arg = x;
 	x->opts.cancel = cmd_cancelled;

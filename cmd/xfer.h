@@ -11,7 +11,7 @@
 
 #include "cmd/cmd.h"
 #include "core/out.h"
-#include "core/xfer.h"
+#include "remotes/xfer.h"
 
 struct cache;
 struct remote;

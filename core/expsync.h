@@ -3,7 +3,7 @@
  * (refs/cairn/exps/...) pushed to and fetched from a Git remote with
  * libgit2, and the data their commits record (stage outputs in cairn.lock
  * and pointer files' outputs) through the default cairn remote (core.remote;
- * core/xfer.h), so an experiment pulled into a clone can be applied there.
+ * remotes/xfer.h), so an experiment pulled into a clone can be applied there.
  * Not thread-safe.
  */
 #ifndef CAIRN_CORE_EXPSYNC_H
@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
-#include "core/xfer.h"
+#include "remotes/xfer.h"
 
 struct repo;
 

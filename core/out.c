@@ -74,14 +74,11 @@ const struct cairn_error *out_load(struct out *o, struct repo *r, const char *pt
 	return e;
 }
 
+/* Load and append a pointer; one named twice is dropped by out_dedup, after the sort. */
 static const struct cairn_error *out_push(struct out_list *l, struct repo *r, const char *ptr_rel)
 {
 	const struct cairn_error *e;
-	size_t i;
 
-	for (i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].ptr_rel, ptr_rel) == 0)
-			return NULL; /* named twice */
 	XGROW(l->v, l->n + 1, l->cap);
 	if ((e = out_load(&l->v[l->n], r, ptr_rel)) != NULL)
 		return e;
@@ -218,6 +215,23 @@ const struct cairn_error *out_tracked_above(char **ptr_rel, struct repo *r, cons
 	return NULL;
 }
 
+/* Drop the outputs a sorted list holds twice (named as data, pointer or folder). */
+static void out_dedup(struct out_list *l)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < l->n; i++) {
+		if (n > 0 && strcmp(l->v[n - 1].ptr_rel, l->v[i].ptr_rel) == 0) {
+			out_release(&l->v[i]);
+			continue;
+		}
+		if (n != i)
+			l->v[n] = l->v[i];
+		n++;
+	}
+	l->n = n;
+}
+
 const struct cairn_error *out_collect_args(struct out_list *l, struct repo *r, char **paths,
 					   int n)
 {
@@ -257,8 +271,10 @@ const struct cairn_error *out_collect_args(struct out_list *l, struct repo *r, c
 		free(ptr_rel);
 		free(rel);
 	}
-	if (e == NULL && l->n > 1)
+	if (e == NULL && l->n > 1) {
 		qsort(l->v, l->n, sizeof(*l->v), out_cmp);
+		out_dedup(l);
+	}
 	return e;
 }
 

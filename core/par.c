@@ -5,6 +5,7 @@
 
 #include "core/par.h"
 
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
@@ -30,6 +31,20 @@ struct par_thread {
 	struct par_run *run;
 	int index;
 };
+
+const struct cairn_error *par_jobs_parse(int *out, const char *what, const char *text, int max)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	v = strtoll(text, &end, 10);
+	if (errno || end == text || *end || v < 1 || v > max)
+		return err_new(CAIRN_ERR_USAGE, "%s: '%s' is not a number from 1 to %d", what, text,
+			       max);
+	*out = (int)v;
+	return NULL;
+}
 
 int par_ncpu(void)
 {

@@ -15,6 +15,7 @@
 #include <strings.h>
 
 #include "core/buf.h"
+#include "core/par.h"
 #include "core/xmalloc.h"
 
 #define REMOTE_CFG_NAME_MAX 64
@@ -57,6 +58,100 @@ static const struct cairn_error *remote_cfg_bad_name(const char *name)
 {
 	return err_hint(err_new(CAIRN_ERR_USAGE, "invalid remote name '%s'", name),
 			"use letters, digits, '.', '_' and '-' (at most 64)");
+}
+
+const struct cairn_error *remote_cfg_jobs(int *out, const char *what, const char *text)
+{
+	return par_jobs_parse(out, what, text, REMOTE_CFG_JOBS_MAX);
+}
+
+/* The user-and-password part of url ("u:p@"): its start and length (0: none). */
+static size_t remote_cfg_userinfo(const char *url, const char **start)
+{
+	const char *host = strstr(url, "://"), *end, *at;
+
+	if (host == NULL)
+		return 0;
+	host += 3;
+	end = host + strcspn(host, "/?#");
+	at = memchr(host, '@', (size_t)(end - host));
+	if (at == NULL)
+		return 0;
+	while (memchr(at + 1, '@', (size_t)(end - at - 1)) != NULL) /* "u@x:p@host" */
+		at = memchr(at + 1, '@', (size_t)(end - at - 1));
+	*start = host;
+	return (size_t)(at + 1 - host);
+}
+
+bool remote_cfg_url_has_userinfo(const char *url)
+{
+	const char *start;
+
+	return remote_cfg_userinfo(url, &start) > 0;
+}
+
+const struct cairn_error *remote_cfg_check_url(const char *name, const char *url)
+{
+	if (!remote_cfg_url_has_userinfo(url))
+		return NULL;
+	return err_hint(err_new(CAIRN_ERR_USAGE,
+				"remote '%s': the URL holds credentials; cairn does not store them "
+				"in a URL",
+				name),
+			"give the URL without them; S3 keys go to: cairn remote modify %s "
+			"secret_access_key ... (kept in .cairn/config.local)",
+			name);
+}
+
+static char *remote_cfg_masked_url(const char *url)
+{
+	const char *start;
+	size_t n = remote_cfg_userinfo(url, &start);
+
+	if (n == 0)
+		return xstrdup(url);
+	return xasprintf("%.*s********@%s", (int)(start - url), url, start + n);
+}
+
+/* The name in remote.<name>.url or .endpoint (caller frees), or NULL for another key. */
+static char *remote_cfg_url_key(const char *key)
+{
+	static const char *const urls[] = { ".url", ".endpoint", NULL };
+	size_t n = strlen(key), k;
+	int i;
+
+	if (strncasecmp(key, "remote.", 7) != 0)
+		return NULL;
+	for (i = 0; urls[i]; i++) {
+		k = strlen(urls[i]);
+		if (n > 7 + k && strcasecmp(key + n - k, urls[i]) == 0)
+			return xstrndup(key + 7, n - 7 - k);
+	}
+	return NULL;
+}
+
+char *remote_cfg_shown(const char *key, const char *value)
+{
+	char *name;
+
+	if (config_key_is_secret(key))
+		return xstrdup("********");
+	if ((name = remote_cfg_url_key(key)) == NULL)
+		return xstrdup(value);
+	free(name);
+	return remote_cfg_masked_url(value);
+}
+
+const struct cairn_error *remote_cfg_check_value(const char *key, const char *value)
+{
+	const struct cairn_error *e;
+	char *name = remote_cfg_url_key(key);
+
+	if (name == NULL)
+		return NULL;
+	e = remote_cfg_check_url(name, value);
+	free(name);
+	return e;
 }
 
 void remote_cfg_list_release(struct remote_cfg_list *l)
@@ -169,11 +264,16 @@ const struct cairn_error *remote_cfg_add(struct config *c, enum config_level lev
 		return remote_cfg_bad_name(name);
 	if (*url == '\0')
 		return err_new(CAIRN_ERR_USAGE, "remote '%s': empty URL", name);
+	if ((e = remote_cfg_check_url(name, url)) != NULL)
+		return e;
 	if ((e = remote_cfg_url(&old, c, name)) != NULL)
 		return e;
 	if (old) {
-		e = err_hint(err_new(CAIRN_ERR_EXISTS, "remote '%s' exists already (%s)", name, old),
+		char *shown = remote_cfg_masked_url(old);
+
+		e = err_hint(err_new(CAIRN_ERR_EXISTS, "remote '%s' exists already (%s)", name, shown),
 			     "change its URL with: cairn remote modify NAME url URL");
+		free(shown);
 		free(old);
 		return e;
 	}
@@ -280,21 +380,22 @@ static const struct cairn_error *remote_cfg_check(const char *key, enum remote_c
 	int i;
 
 	switch (type) {
+	case RC_JOBS:
+		return remote_cfg_jobs(&i, key, value);
 	case RC_BOOL:
 		for (i = 0; bools[i]; i++)
 			if (strcasecmp(value, bools[i]) == 0)
 				return NULL;
 		return err_new(CAIRN_ERR_USAGE, "%s: '%s' is not a boolean (true or false)", key, value);
-	case RC_JOBS:
 	case RC_SIZE:
 		errno = 0;
 		v = strtoll(value, &end, 10);
-		if (type == RC_SIZE && end != value && *end && strchr("kKmMgG", *end))
+		if (end != value && *end && strchr("kKmMgG", *end))
 			end++;
-		if (errno || end == value || *end || v < 1 || (type == RC_JOBS && v > 256))
-			return err_new(CAIRN_ERR_USAGE, "%s: '%s' is not %s", key, value,
-				       type == RC_JOBS ? "a number from 1 to 256"
-						       : "a size (a number, optionally with k, m or g)");
+		if (errno || end == value || *end || v < 1)
+			return err_new(CAIRN_ERR_USAGE,
+				       "%s: '%s' is not a size (a number, optionally with k, m or g)",
+				       key, value);
 		return NULL;
 	case RC_RETRIES:
 		errno = 0;
@@ -347,6 +448,8 @@ const struct cairn_error *remote_cfg_set(enum config_level *used, struct config 
 	}
 	if (e == NULL)
 		e = remote_cfg_check(remote_cfg_keys[i].key, remote_cfg_keys[i].type, value);
+	if (e == NULL)
+		e = remote_cfg_check_value(full, value);
 	if (e == NULL)
 		e = config_set(c, *used, full, value);
 	free(full);

@@ -28,8 +28,36 @@ struct remote_cfg_list {
 
 #define REMOTE_CFG_LIST_INIT { NULL, 0, 0 }
 
+/* Parallel transfers at most, for -j and remote.<name>.jobs. */
+#define REMOTE_CFG_JOBS_MAX 256
+
 /* A name is letters, digits, '.', '_' and '-', at most 64, not starting with '.' or '-'. */
 bool remote_cfg_name_ok(const char *name);
+
+/*
+ * Parse a number of parallel transfers (-j, remote.<name>.jobs): 1 to
+ * REMOTE_CFG_JOBS_MAX. USAGE naming what ("--jobs") and the text otherwise.
+ */
+const struct cairn_error *remote_cfg_jobs(int *out, const char *what, const char *text);
+
+/* True when url names a user or password before its host ("https://u:p@host/x"). */
+bool remote_cfg_url_has_userinfo(const char *url);
+
+/*
+ * USAGE when a remote's url holds credentials: a URL is committed and
+ * printed, so credentials go to the remote's own settings in config.local.
+ */
+const struct cairn_error *remote_cfg_check_url(const char *name, const char *url);
+
+/*
+ * A setting's value as cairn may print it (caller frees): credentials as
+ * "********", and a remote's url or endpoint with the user and password
+ * masked.
+ */
+char *remote_cfg_shown(const char *key, const char *value);
+
+/* USAGE when key may not take value (remote.NAME.url or .endpoint with credentials). */
+const struct cairn_error *remote_cfg_check_value(const char *key, const char *value);
 
 /* Every remote with a url at any level. */
 const struct cairn_error *remote_cfg_list(struct remote_cfg_list *l, struct config *c);

@@ -6,17 +6,20 @@
  * cache, small objects are synced together (one syncfs) before their
  * renames; large ones one by one. A download is hashed while it streams
  * into a cache_writer with the expected id, so a damaged remote object
- * never enters the cache. Every batch runs on core/par's thread pool.
+ * never enters the cache. Objects are reached through descriptors of the
+ * fan-out folders opened without following symlinks, so nothing planted
+ * in the folder sends a write elsewhere. Every batch runs on core/par's
+ * thread pool.
  */
 #include "buildconf.h"
 
 #include "remotes/local.h"
 
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,6 +28,7 @@
 #include <unistd.h>
 
 #include "core/cache.h"
+#include "core/fault.h"
 #include "core/fsutil.h"
 #include "core/hash.h"
 #include "core/tempfile.h"
@@ -35,6 +39,7 @@
 #define LOCAL_SYNC_NOW (8u << 20)       /* objects this big are synced at once */
 #define LOCAL_OBJECT_MODE 0444
 #define LOCAL_STALE_TMP (24 * 3600)     /* temp files older than this are removed */
+#define LOCAL_FAN_ABSENT (-2)           /* a fan-out folder found missing in this batch */
 
 struct local_remote {
 	struct remote base;
@@ -45,6 +50,7 @@ struct local_pending {
 	char name[32];  /* temp name in <folder>/tmp */
 	struct oid id;  /* final name */
 	uint64_t size;
+	size_t item;    /* index in the batch */
 	int tmpid;      /* tempfile registry slot */
 };
 
@@ -55,33 +61,36 @@ struct local_run {
 	struct remote_item *items;
 	const struct remote_batch *b;
 	int objfd, tmpfd;       /* <folder>/sha256 and <folder>/tmp */
+	int fanfd[256];         /* <folder>/sha256/xx once opened, -1, or LOCAL_FAN_ABSENT */
 	char **chunk;           /* one buffer per thread */
-	pthread_mutex_t lock;   /* progress, pending and dirty */
+	pthread_mutex_t lock;   /* progress, pending, dirty and fanfd */
 	struct local_pending *pending;
 	size_t npending, cappending;
 	unsigned char dirty[256]; /* fanout folders with new names */
 	bool newfan;
-	uint64_t kill_after;    /* tests: SIGKILL ourselves past this many bytes (0: never) */
-	uint64_t written;       /* bytes written by put, under lock */
 };
 
-static void local_relname(char rel[CAIRN_OID_HEXLEN + 2], const struct oid *id)
+/* An object's name inside its fan-out folder: the hex past the first two digits. */
+static void local_objname(char name[CAIRN_OID_HEXLEN - 1], const struct oid *id)
 {
 	char hex[CAIRN_OID_HEXLEN + 1];
 
 	oid_tohex(hex, id);
-	rel[0] = hex[0];
-	rel[1] = hex[1];
-	rel[2] = '/';
-	memcpy(rel + 3, hex + 2, CAIRN_OID_HEXLEN - 2 + 1);
+	memcpy(name, hex + 2, CAIRN_OID_HEXLEN - 2 + 1);
 }
 
-/* "file:///a%20b" -> "/a b"; a path stays itself. NULL for another host. */
+/*
+ * "file:///a%20b" -> "/a b"; "~/x" -> "$HOME/x" (as git does for paths in
+ * its configuration); another path stays itself. NULL for another host or
+ * an escape that decodes to NUL.
+ */
 static char *local_url_path(const char *url)
 {
-	const char *p = url;
+	const char *p = url, *home = getenv("HOME");
 	char *out, *o;
 
+	if (strncmp(url, "~/", 2) == 0 && home && *home)
+		return fs_join(home, url + 2);
 	if (strncasecmp(url, "file://", 7) != 0)
 		return xstrdup(url);
 	p = url + 7;
@@ -93,7 +102,12 @@ static char *local_url_path(const char *url)
 	for (; *p; p++) {
 		unsigned hi, lo;
 
-		if (*p == '%' && sscanf(p + 1, "%1x%1x", &hi, &lo) == 2) {
+		if (*p == '%' && isxdigit((unsigned char)p[1]) && isxdigit((unsigned char)p[2])) {
+			sscanf(p + 1, "%1x%1x", &hi, &lo);
+			if ((hi << 4 | lo) == 0) {
+				free(out);
+				return NULL;
+			}
 			*o++ = (char)(hi << 4 | lo);
 			p += 2;
 		} else {
@@ -175,22 +189,78 @@ static const struct cairn_error *local_open_dirs(struct local_run *run, bool cre
 
 static void local_close_dirs(struct local_run *run)
 {
+	int b;
+
+	for (b = 0; b < 256; b++)
+		if (run->fanfd[b] >= 0)
+			close(run->fanfd[b]);
 	if (run->objfd >= 0)
 		close(run->objfd);
 	if (run->tmpfd >= 0)
 		close(run->tmpfd);
 	run->objfd = run->tmpfd = -1;
+	for (b = 0; b < 256; b++)
+		run->fanfd[b] = -1;
+}
+
+/*
+ * The fan-out folder of id, opened once per batch (create: made when
+ * missing). *fd is -1 when it does not exist. A symlink or a file in its
+ * place is an error: objects are never read or written through one.
+ */
+static const struct cairn_error *local_fan(int *fd, struct local_run *run, const struct oid *id,
+					   bool create)
+{
+	const struct cairn_error *e = NULL;
+	int b = id->b[0];
+	char fan[3];
+
+	pthread_mutex_lock(&run->lock);
+	*fd = run->fanfd[b];
+	if (*fd >= 0 || (*fd == LOCAL_FAN_ABSENT && !create)) {
+		*fd = *fd >= 0 ? *fd : -1; /* missing: asked once per batch, until a put makes it */
+		pthread_mutex_unlock(&run->lock);
+		return NULL;
+	}
+	snprintf(fan, sizeof(fan), "%02x", b);
+	*fd = openat(run->objfd, fan, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (*fd < 0 && errno == ENOENT && create) {
+		if (mkdirat(run->objfd, fan, 0777) < 0 && errno != EEXIST)
+			e = err_sys(errno, "remote '%s': cannot create folder 'sha256/%s' in '%s'",
+				    run->lr->base.name, fan, run->lr->dir);
+		else
+			run->newfan = true;
+		if (e == NULL)
+			*fd = openat(run->objfd, fan, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
+	if (e == NULL && *fd < 0 && (errno == ELOOP || errno == ENOTDIR))
+		e = err_new(CAIRN_ERR_CORRUPT,
+			    "remote '%s': 'sha256/%s' in '%s' is not a folder (a symlink or a file)",
+			    run->lr->base.name, fan, run->lr->dir);
+	else if (e == NULL && *fd < 0 && errno != ENOENT)
+		e = err_sys(errno, "remote '%s': cannot open folder 'sha256/%s' in '%s'",
+			    run->lr->base.name, fan, run->lr->dir);
+	if (*fd >= 0)
+		run->fanfd[b] = *fd;
+	else if (e == NULL)
+		run->fanfd[b] = LOCAL_FAN_ABSENT;
+	pthread_mutex_unlock(&run->lock);
+	return e;
 }
 
 static void local_run_init(struct local_run *run, struct remote *r, struct cache *c,
 			   struct remote_item *items, const struct remote_batch *b)
 {
+	int i;
+
 	memset(run, 0, sizeof(*run));
 	run->lr = (struct local_remote *)r;
 	run->c = c;
 	run->items = items;
 	run->b = b;
 	run->objfd = run->tmpfd = -1;
+	for (i = 0; i < 256; i++)
+		run->fanfd[i] = -1;
 	pthread_mutex_init(&run->lock, NULL);
 }
 
@@ -245,25 +315,30 @@ static const struct cairn_error *local_batch(struct local_run *run, size_t n, pa
 
 /* ---- exists ---- */
 
-/* Present: a regular file under the object's name with the expected size. */
-static bool local_present(int objfd, const struct remote_item *it)
+/* Present: a regular file under the object's name (in fan-out folder fanfd) with the expected size. */
+static bool local_present(int fanfd, const struct remote_item *it)
 {
-	char rel[CAIRN_OID_HEXLEN + 2];
+	char name[CAIRN_OID_HEXLEN - 1];
 	struct stat st;
 
-	local_relname(rel, &it->id);
-	if (fstatat(objfd, rel, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+	local_objname(name, &it->id);
+	if (fanfd < 0 || fstatat(fanfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 		return false;
 	return it->size == REMOTE_SIZE_UNKNOWN || (uint64_t)st.st_size == it->size;
 }
 
 static const struct cairn_error *local_exists_one(void *arg, size_t i, int thread)
 {
+	const struct cairn_error *e;
 	struct local_run *run = arg;
+	int fanfd;
 
 	(void)thread;
-	run->items[i].state = local_present(run->objfd, &run->items[i]) ? REMOTE_DONE
-									   : REMOTE_MISSING;
+	if ((e = local_fan(&fanfd, run, &run->items[i].id, false)) != NULL) {
+		run->items[i].state = REMOTE_FAILED;
+		return e;
+	}
+	run->items[i].state = local_present(fanfd, &run->items[i]) ? REMOTE_DONE : REMOTE_MISSING;
 	return NULL;
 }
 
@@ -292,58 +367,36 @@ static const struct cairn_error *local_exists(struct remote *r, struct remote_it
 static const struct cairn_error *local_publish(struct local_run *run, const char *tmp,
 					       const struct oid *id, uint64_t size)
 {
-	char rel[CAIRN_OID_HEXLEN + 2], fan[3];
+	const struct cairn_error *e;
+	char name[CAIRN_OID_HEXLEN - 1];
 	struct remote_item want;
-	int rc, errnum;
+	int rc, errnum, fanfd;
 
-	local_relname(rel, id);
-	memcpy(fan, rel, 2);
-	fan[2] = '\0';
-	rc = renameat2(run->tmpfd, tmp, run->objfd, rel, RENAME_NOREPLACE);
-	if (rc < 0 && errno == ENOENT) {
-		if (mkdirat(run->objfd, fan, 0777) < 0 && errno != EEXIST)
-			return local_err(run->lr, errno, "cannot write to folder");
-		pthread_mutex_lock(&run->lock);
-		run->newfan = true;
-		pthread_mutex_unlock(&run->lock);
-		rc = renameat2(run->tmpfd, tmp, run->objfd, rel, RENAME_NOREPLACE);
-	}
+	if ((e = local_fan(&fanfd, run, id, true)) != NULL)
+		return e;
+	local_objname(name, id);
+	rc = renameat2(run->tmpfd, tmp, fanfd, name, RENAME_NOREPLACE);
 	if (rc < 0) {
 		errnum = errno;
 		want.id = *id;
 		want.size = size;
-		if (errnum == EEXIST && local_present(run->objfd, &want)) {
+		if (errnum == EEXIST && local_present(fanfd, &want)) {
 			unlinkat(run->tmpfd, tmp, 0);
 			return NULL;
 		}
-		if (errnum != EEXIST && errnum != EINVAL && errnum != ENOSYS)
-			return local_err(run->lr, errnum, "cannot write to folder");
-		/* a damaged file under the name, or no RENAME_NOREPLACE here: replace it */
-		if (renameat(run->tmpfd, tmp, run->objfd, rel) < 0)
-			return local_err(run->lr, errno, "cannot write to folder");
+		if (errnum == EEXIST || errnum == EINVAL || errnum == ENOSYS) {
+			/* a damaged file under the name, or no RENAME_NOREPLACE here: replace it */
+			rc = renameat(run->tmpfd, tmp, fanfd, name);
+			errnum = errno;
+		}
+		if (rc < 0)
+			return err_sys(errnum, "remote '%s': cannot write object %s in '%s'",
+				       run->lr->base.name, oid_hex(id), run->lr->dir);
 	}
 	pthread_mutex_lock(&run->lock);
 	run->dirty[id->b[0]] = 1;
 	pthread_mutex_unlock(&run->lock);
 	return NULL;
-}
-
-/*
- * CAIRN_TEST_PUT_KILL_AFTER=N: die by SIGKILL once N bytes were uploaded,
- * as a killed or crashed push would (tests of scenario C05 only).
- */
-static void local_test_kill(struct local_run *run, uint64_t n)
-{
-	bool die;
-
-	if (run->kill_after == 0)
-		return;
-	pthread_mutex_lock(&run->lock);
-	run->written += n;
-	die = run->written >= run->kill_after;
-	pthread_mutex_unlock(&run->lock);
-	if (die)
-		raise(SIGKILL);
 }
 
 /* Copy one cache object to a temp file, hashing it; the fd stays open for the sync. */
@@ -375,7 +428,7 @@ static const struct cairn_error *local_copy(struct local_run *run, int thread, i
 		}
 		*size += (uint64_t)n;
 		local_progress(run, (uint64_t)n, 0);
-		local_test_kill(run, (uint64_t)n);
+		fault_point("remote-put"); /* tests: a push killed part-way (C05) */
 		if ((e = local_cancelled(run)) != NULL)
 			break;
 	}
@@ -395,9 +448,13 @@ static const struct cairn_error *local_put_one(void *arg, size_t i, int thread)
 	struct remote_item *it = &run->items[i];
 	char name[32], *path;
 	uint64_t size;
-	int src, dst, tmpid;
+	int src, dst, tmpid, fanfd;
 
-	if (local_present(run->objfd, it)) {
+	if ((e = local_fan(&fanfd, run, &it->id, false)) != NULL) {
+		it->state = REMOTE_FAILED;
+		return e;
+	}
+	if (local_present(fanfd, it)) {
 		it->state = REMOTE_DONE;
 		local_progress(run, 0, 1);
 		return NULL;
@@ -440,6 +497,7 @@ static const struct cairn_error *local_put_one(void *arg, size_t i, int thread)
 			memcpy(run->pending[run->npending].name, name, sizeof(name));
 			run->pending[run->npending].id = it->id;
 			run->pending[run->npending].size = size;
+			run->pending[run->npending].item = i;
 			run->pending[run->npending].tmpid = tmpid;
 			run->npending++;
 			pthread_mutex_unlock(&run->lock);
@@ -458,40 +516,43 @@ static const struct cairn_error *local_put_one(void *arg, size_t i, int thread)
 	return NULL;
 }
 
-/* Sync the small temp files together, name them, then sync the new names. */
+/*
+ * Sync the small temp files together, name them, then sync the new names.
+ * One that cannot be named is FAILED (the first error is returned); the
+ * others are named all the same.
+ */
 static const struct cairn_error *local_flush(struct local_run *run)
 {
-	const struct cairn_error *e = NULL;
+	const struct cairn_error *e = NULL, *se = NULL, *pe;
 	size_t i;
 	int b;
 
 	if (run->npending > 0 && syncfs(run->tmpfd) < 0)
-		e = local_err(run->lr, errno, "cannot sync");
+		e = se = local_err(run->lr, errno, "cannot sync");
 	for (i = 0; i < run->npending; i++) {
 		struct local_pending *p = &run->pending[i];
 
-		if (e == NULL)
-			e = local_publish(run, p->name, &p->id, p->size);
-		if (e != NULL)
+		pe = se ? se : local_publish(run, p->name, &p->id, p->size);
+		if (pe != NULL) {
+			run->items[p->item].state = REMOTE_FAILED; /* its path names the error */
 			unlinkat(run->tmpfd, p->name, 0);
+			if (e == NULL)
+				e = pe;
+		}
 		tempfile_forget(p->tmpid);
 	}
 	run->npending = 0;
-	for (b = 0; b < 256 && e == NULL; b++) {
-		char fan[4];
+	for (b = 0; b < 256; b++) {
 		int fd;
 
 		if (!run->dirty[b])
 			continue;
 		run->dirty[b] = 0;
-		snprintf(fan, sizeof(fan), "%02x", b);
-		fd = openat(run->objfd, fan, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (fd < 0 || (fsync(fd) < 0 && errno != EINVAL))
-			e = local_err(run->lr, errno, "cannot sync");
-		if (fd >= 0)
-			close(fd);
+		fd = run->fanfd[b]; /* opened by local_publish */
+		if ((fd < 0 || (fsync(fd) < 0 && errno != EINVAL)) && e == NULL)
+			e = local_err(run->lr, fd < 0 ? EBADF : errno, "cannot sync");
 	}
-	if (e == NULL && run->newfan && fsync(run->objfd) < 0 && errno != EINVAL)
+	if (run->newfan && fsync(run->objfd) < 0 && errno != EINVAL && e == NULL)
 		e = local_err(run->lr, errno, "cannot sync");
 	return e;
 }
@@ -536,10 +597,6 @@ static const struct cairn_error *local_put(struct remote *r, struct cache *c,
 	}
 	e = local_open_dirs(&run, true, &empty);
 	if (e == NULL) {
-		const char *kill = getenv("CAIRN_TEST_PUT_KILL_AFTER");
-
-		if (kill)
-			run.kill_after = strtoull(kill, NULL, 10);
 		local_sweep_tmp(&run);
 		e = local_batch(&run, n, local_put_one);
 		/* what was copied completely is published even when another item failed */
@@ -558,19 +615,24 @@ static const struct cairn_error *local_get_one(void *arg, size_t i, int thread)
 	const struct cairn_error *e = NULL;
 	struct local_run *run = arg;
 	struct remote_item *it = &run->items[i];
-	char rel[CAIRN_OID_HEXLEN + 2], *chunk;
+	char name[CAIRN_OID_HEXLEN - 1], *chunk;
 	struct cache_writer *w;
 	struct oid got;
 	struct stat st;
-	int fd;
+	int fd, fanfd;
 
 	if (cache_has(run->c, &it->id)) {
 		it->state = REMOTE_DONE;
 		local_progress(run, 0, 1);
 		return NULL;
 	}
-	local_relname(rel, &it->id);
-	fd = openat(run->objfd, rel, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if ((e = local_fan(&fanfd, run, &it->id, false)) != NULL) {
+		it->state = REMOTE_FAILED;
+		return e;
+	}
+	local_objname(name, &it->id);
+	errno = ENOENT;
+	fd = fanfd < 0 ? -1 : openat(fanfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT) {
 		it->state = REMOTE_MISSING;
 		return NULL;
@@ -607,6 +669,7 @@ static const struct cairn_error *local_get_one(void *arg, size_t i, int thread)
 		if ((e = cache_writer_write(w, chunk, (size_t)n)) != NULL)
 			break;
 		local_progress(run, (uint64_t)n, 0);
+		fault_point("remote-get"); /* tests: a fetch killed part-way */
 		if ((e = local_cancelled(run)) != NULL)
 			break;
 	}
@@ -738,11 +801,17 @@ static const struct cairn_error *local_del_one(void *arg, size_t i, int thread)
 {
 	struct local_run *run = arg;
 	struct remote_item *it = &run->items[i];
-	char rel[CAIRN_OID_HEXLEN + 2];
+	char name[CAIRN_OID_HEXLEN - 1];
+	const struct cairn_error *e;
+	int fanfd;
 
 	(void)thread;
-	local_relname(rel, &it->id);
-	if (unlinkat(run->objfd, rel, 0) < 0 && errno != ENOENT) {
+	if ((e = local_fan(&fanfd, run, &it->id, false)) != NULL) {
+		it->state = REMOTE_FAILED;
+		return e;
+	}
+	local_objname(name, &it->id);
+	if (fanfd >= 0 && unlinkat(fanfd, name, 0) < 0 && errno != ENOENT) {
 		it->state = REMOTE_FAILED;
 		return err_sys(errno, "remote '%s': delete object %s", run->lr->base.name,
 			       oid_hex(&it->id));

@@ -15,25 +15,11 @@
 
 #include "core/config.h"
 #include "core/par.h"
+#include "core/remote_cfg.h"
 #include "core/xmalloc.h"
-#include "remotes/local.h"
-
-/*
- * The S3 and HTTP backends are built on their own branch; until their
- * headers exist, their URLs are refused with a clear error instead.
- */
-#if defined(__has_include)
-#if __has_include("remotes/s3.h")
-#include "remotes/s3.h"
-#define REMOTE_HAVE_S3 1
-#endif
-#if __has_include("remotes/http.h")
 #include "remotes/http.h"
-#define REMOTE_HAVE_HTTP 1
-#endif
-#endif
-
-#define REMOTE_JOBS_MAX 256
+#include "remotes/local.h"
+#include "remotes/s3.h"
 
 const char *remote_url_kind(const char *url)
 {
@@ -52,15 +38,6 @@ const char *remote_url_kind(const char *url)
 	return "local";
 }
 
-#if !defined(REMOTE_HAVE_S3) || !defined(REMOTE_HAVE_HTTP)
-static const struct cairn_error *remote_backend_missing(const char *name, const char *kind)
-{
-	return err_hint(err_new(CAIRN_ERR_REMOTE,
-				"remote '%s': %s remotes are not supported by this build", name, kind),
-			"local folder remotes work: cairn remote add NAME /path/to/folder");
-}
-#endif
-
 static const struct cairn_error *remote_open_kind(struct remote **out, const char *name,
 						  const char *url, struct config *cfg,
 						  const char *root)
@@ -72,18 +49,9 @@ static const struct cairn_error *remote_open_kind(struct remote **out, const cha
 				"use a folder path, file://, s3:// or http(s)://");
 	if (strcmp(kind, "local") == 0)
 		return local_remote_open(out, name, url, cfg, root);
-	if (strcmp(kind, "s3") == 0) {
-#ifdef REMOTE_HAVE_S3
+	if (strcmp(kind, "s3") == 0)
 		return s3_remote_open(out, name, url, cfg, root);
-#else
-		return remote_backend_missing(name, "S3");
-#endif
-	}
-#ifdef REMOTE_HAVE_HTTP
 	return http_remote_open(out, name, url, cfg, root);
-#else
-	return remote_backend_missing(name, "HTTP");
-#endif
 }
 
 const struct cairn_error *remote_open(struct remote **out, struct config *cfg, const char *name,
@@ -113,15 +81,20 @@ const struct cairn_error *remote_open(struct remote **out, struct config *cfg, c
 				 : "see 'cairn remote list', or add one: cairn remote add NAME URL");
 	else if (e == NULL && *url == '\0')
 		e = err_new(CAIRN_ERR_FORMAT, "remote '%s' has an empty url", name);
+	else if (e == NULL && remote_cfg_url_has_userinfo(url)) /* never let a backend print it */
+		e = err_hint(err_new(CAIRN_ERR_FORMAT,
+				     "remote '%s': the URL holds credentials; cairn does not use them",
+				     name),
+			     "give the URL without them: cairn remote modify %s url URL", name);
 	if (e == NULL)
 		e = remote_open_kind(out, name, url, cfg, root);
 	if (e == NULL) {
 		key = xasprintf("remote.%s.jobs", name);
 		e = config_get_int(&jobs, cfg, key, 0);
 		free(key);
-		if (e == NULL && (jobs < 0 || jobs > REMOTE_JOBS_MAX))
-			e = err_new(CAIRN_ERR_FORMAT, "remote.%s.jobs: %lld is not between 1 and %d",
-				    name, (long long)jobs, REMOTE_JOBS_MAX);
+		if (e == NULL && (jobs < 0 || jobs > REMOTE_CFG_JOBS_MAX))
+			e = err_new(CAIRN_ERR_FORMAT, "remote.%s.jobs: '%lld' is not a number from 1 to %d",
+				    name, (long long)jobs, REMOTE_CFG_JOBS_MAX);
 		if (e == NULL && jobs > 0)
 			(*out)->jobs = (int)jobs;
 		if (e == NULL && (*out)->jobs <= 0)

@@ -239,8 +239,9 @@ objects_ok() {
 	[ -s "$TRASH/.objs" ] || return 0
 	tr '\n' '\0' <"$TRASH/.objs" | xargs -0 sha256sum | awk '
 		{
-			n = split($2, p, "/")
-			if ($1 != p[n - 1] p[n]) { print "corrupt object: " $2; bad = 1 }
+			path = substr($0, 67) # after "<64 hex>  ": names may hold spaces
+			n = split(path, p, "/")
+			if ($1 != p[n - 1] p[n]) { print "corrupt object: " path; bad = 1 }
 		}
 		END { exit bad }' >&2
 }

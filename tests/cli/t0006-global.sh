@@ -55,7 +55,7 @@ expect_success 'a missing option argument: exit 2 with the usage' '
 '
 
 expect_success 'a bad option value: exit 2' '
-	cd r && must_fail --code=2 cairn add -j zero f 2>../err && grep_q "^cairn: error: .-j zero." ../err &&
+	cd r && must_fail --code=2 cairn add -j zero f 2>../err && grep_q "^cairn: error: --jobs: .zero. is not a number from 1 to" ../err &&
 	must_fail --code=2 cairn add -j 0 f && must_fail --code=2 cairn add --jobs=-3 f
 '
 

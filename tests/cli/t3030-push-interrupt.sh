@@ -1,6 +1,6 @@
 #!/bin/sh
 # t3030-push-interrupt: scenario C05. A push killed with SIGKILL part-way
-# (at a fixed byte count through CAIRN_TEST_PUT_KILL_AFTER, and by a real
+# (at a fixed point through CAIRN_TEST_FAULT=remote-put:N, the N-th MiB, and by a real
 # kill -9 at whatever point it lands) never leaves a partial object under a
 # final name; status --cloud does not count the cut object; the rerun
 # completes and a pull into an empty cache restores identical bytes.
@@ -21,8 +21,8 @@ cairn -q add big small
 BIG=$(sha256 big)
 sha256 big >big.sum
 
-expect_success 'a push killed after 10 MB dies by SIGKILL' '
-	rc=0 && CAIRN_TEST_PUT_KILL_AFTER=10000000 cairn push -j 1 >out 2>&1 || rc=$?
+expect_success 'a push killed after 10 MB of the big file dies by SIGKILL' '
+	rc=0 && CAIRN_TEST_FAULT=remote-put:18 cairn push -j 1 >out 2>&1 || rc=$?
 	test $rc = 137
 '
 

@@ -45,6 +45,40 @@ static void test_remote_cfg__keys(void)
 	   "other keys are not secret, whatever the remote's name");
 }
 
+static void test_remote_cfg__url_credentials(void)
+{
+	const struct cairn_error *e;
+	char *s;
+
+	ok(remote_cfg_url_has_userinfo("https://u:p@host/x") &&
+	   remote_cfg_url_has_userinfo("s3://KEY:SECRET@bucket/p") &&
+	   remote_cfg_url_has_userinfo("file://u@localhost/tmp"), "a user or password before the host");
+	ok(!remote_cfg_url_has_userinfo("https://host/a@b") &&
+	   !remote_cfg_url_has_userinfo("../store@2") && !remote_cfg_url_has_userinfo("/a@b/c") &&
+	   !remote_cfg_url_has_userinfo("https://host?x=a@b"), "an '@' past the host, or a path");
+	e = remote_cfg_check_url("r", "s3://K:SEKRIT@b/p");
+	ok(e && e->code == CAIRN_ERR_USAGE && !strstr(e->msg, "SEKRIT") &&
+	   (e->hint == NULL || !strstr(e->hint, "SEKRIT")), "refused, without repeating it");
+	s = remote_cfg_shown("remote.r.url", "https://user:hunter2@host:8080/p");
+	is_str(s, "https://********@host:8080/p", "a url is shown without its user and password");
+	free(s);
+	s = remote_cfg_shown("remote.r.url", "https://a@b:c@host/p");
+	is_str(s, "https://********@host/p", "up to the last '@' before the host");
+	free(s);
+	s = remote_cfg_shown("Remote.r.Endpoint", "http://k:s@127.0.0.1:9000");
+	is_str(s, "http://********@127.0.0.1:9000", "an endpoint too, in any spelling");
+	free(s);
+	s = remote_cfg_shown("remote.r.secretAccessKey", "SEKRIT");
+	is_str(s, "********", "a credential is masked whole");
+	free(s);
+	s = remote_cfg_shown("core.url", "https://u:p@host/");
+	is_str(s, "https://u:p@host/", "other keys are shown as they are");
+	free(s);
+	is_err(remote_cfg_check_value("remote.x.URL", "https://u:p@h/"), CAIRN_ERR_USAGE,
+	       "config refuses it for remote.NAME.url");
+	ok_noerr(remote_cfg_check_value("remote.x.url", "https://h/"), "and takes a clean one");
+}
+
 static void test_remote_cfg__lifecycle(void)
 {
 	char *cairn = fs_join(dir, ".cairn"), *local = fs_join(cairn, "config.local");
@@ -59,6 +93,8 @@ static void test_remote_cfg__lifecycle(void)
 	ok_noerr(remote_cfg_add(cfg, CONFIG_REPO, "origin", "/store"), "add");
 	is_err(remote_cfg_add(cfg, CONFIG_REPO, "origin", "/else"), CAIRN_ERR_EXISTS, "add twice");
 	is_err(remote_cfg_add(cfg, CONFIG_REPO, "a b", "/x"), CAIRN_ERR_USAGE, "a bad name");
+	is_err(remote_cfg_add(cfg, CONFIG_REPO, "s3", "s3://K:S@bucket"), CAIRN_ERR_USAGE,
+	       "a URL with credentials");
 	ok_noerr(remote_cfg_add(cfg, CONFIG_LOCAL, "mine", "/mine"), "add at the local level");
 	ok_noerr(remote_cfg_default(cfg, CONFIG_REPO, "origin"), "default");
 	is_err(remote_cfg_default(cfg, CONFIG_REPO, "nope"), CAIRN_ERR_NOT_FOUND, "default unknown");
@@ -97,6 +133,7 @@ int main(void)
 	dir = tap_tmpdir();
 	TAP_RUN(test_remote_cfg__names);
 	TAP_RUN(test_remote_cfg__keys);
+	TAP_RUN(test_remote_cfg__url_credentials);
 	TAP_RUN(test_remote_cfg__lifecycle);
 	tap_rmtree(dir);
 	return tap_done();

@@ -20,10 +20,10 @@
 #include "core/out.h"
 #include "core/ptr.h"
 #include "core/tree.h"
-#include "core/xfer.h"
 #include "core/xmalloc.h"
 #include "remotes/local.h"
 #include "remotes/remote.h"
+#include "remotes/xfer.h"
 #include "tests/unit/tap.h"
 
 static char *dir;

@@ -9,7 +9,7 @@
  */
 #include "buildconf.h"
 
-#include "core/xfer.h"
+#include "remotes/xfer.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -78,17 +78,25 @@ static void xplan_release(struct xplan *p)
 	oidset_release(&p->ids);
 }
 
-/* The plan index of id, added with path when new (*is_new says which). */
+/*
+ * The plan index of id, added with path when new. *expand says that id is a
+ * manifest whose entries are not planned yet: a new one, or one the plan
+ * knew only as a file's content (the same bytes can be both), which would
+ * otherwise leave its folder's objects out.
+ */
 static size_t xplan_add(struct xplan *p, const struct oid *id, bool manifest, uint64_t size,
-			const char *path, bool *is_new)
+			const char *path, bool *expand)
 {
 	size_t i;
 
-	*is_new = oidset_add(&p->ids, id);
-	if (!*is_new) {
+	if (!oidset_add(&p->ids, id)) {
 		oidset_index(&p->ids, id, &i);
+		*expand = manifest && !p->o[i].manifest;
+		if (*expand)
+			p->o[i].manifest = true;
 		return i;
 	}
+	*expand = manifest;
 	i = p->ids.n - 1;
 	XGROW(p->o, i + 1, p->cap);
 	memset(&p->o[i], 0, sizeof(p->o[i]));
@@ -196,15 +204,15 @@ static const struct cairn_error *xplan_expand(struct xplan *p, size_t mi, size_t
 		const struct manifest_entry *me = &m.entries[j];
 		char *path;
 		size_t k;
-		bool is_new;
+		bool expand;
 
 		if (me->type == MANIFEST_SYMLINK)
 			continue;
 		path = fs_join(p->o[mi].path, me->name);
 		k = xplan_add(p, &me->id, me->type == MANIFEST_DIR,
-			      me->type == MANIFEST_DIR ? REMOTE_SIZE_UNKNOWN : me->size, path, &is_new);
+			      me->type == MANIFEST_DIR ? REMOTE_SIZE_UNKNOWN : me->size, path, &expand);
 		free(path);
-		if (is_new && me->type == MANIFEST_DIR) {
+		if (expand) {
 			XGROW(*next, *nnext + 1, *capnext);
 			(*next)[(*nnext)++] = k;
 		}
@@ -225,7 +233,7 @@ static const struct cairn_error *xplan_build(struct xplan *p, const struct out_l
 	const struct cairn_error *e = NULL;
 	size_t *level = NULL, nlevel = 0, caplevel = 0, *next = NULL, nnext = 0, capnext = 0;
 	size_t *want = NULL, nwant, i, k, depth = 0;
-	bool is_new;
+	bool expand;
 
 	p->roots = xcalloc(outs->n ? outs->n : 1, sizeof(*p->roots));
 	for (k = 0; k < outs->n; k++) {
@@ -233,8 +241,8 @@ static const struct cairn_error *xplan_build(struct xplan *p, const struct out_l
 		bool dir = ptr->type == PTR_DIR;
 
 		p->roots[k] = xplan_add(p, &ptr->id, dir, dir ? REMOTE_SIZE_UNKNOWN : ptr->size,
-					outs->v[k].rel, &is_new);
-		if (is_new && dir) {
+					outs->v[k].rel, &expand);
+		if (expand) {
 			XGROW(level, nlevel + 1, caplevel);
 			level[nlevel++] = p->roots[k];
 		}

@@ -5,11 +5,12 @@
  * level, as its manifests arrive. Push sends file objects first, then
  * manifests leaves first, one level at a time, so a manifest on a remote
  * implies everything under it is there. Presence is asked of the remote in
- * batches, never guessed. Uses the remote_ops interface of remotes/remote.h
- * (only the interface: the caller opens the remote). Not thread-safe.
+ * batches, never guessed. Built on the remote_ops interface of
+ * remotes/remote.h (only the interface: the caller opens the remote), so it
+ * lives beside it: core/ does not depend on remotes/. Not thread-safe.
  */
-#ifndef CAIRN_CORE_XFER_H
-#define CAIRN_CORE_XFER_H
+#ifndef CAIRN_REMOTES_XFER_H
+#define CAIRN_REMOTES_XFER_H
 
 #include <stdbool.h>
 #include <stddef.h>
