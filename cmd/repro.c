@@ -89,8 +89,7 @@ static const struct cairn_error *cmd_repro(struct cmd_ctx *c)
 	e = repro_run(&w, c->argv, (size_t)c->argc, &o);
 	work_close(&w);
 	if (e == NULL && pr.ran && !pr.quiet && !o.dry_run)
-		fprintf(stderr, "cairn: hint: record the run in git: git add cairn.lock "
-				"(and the metrics and .gitignore files)\n");
+		cmd_hint("record the run in git: git add cairn.lock (and the metrics and .gitignore files)");
 	return e;
 }
 

@@ -158,4 +158,9 @@ expect_success 'a file checked out as a cache symlink can be added again (C41)' 
 	git config -f .cairn/config --unset cache.type
 '
 
+expect_success 'the hint comes after the results when both streams go to one pipe' '
+	echo hint >hint1 && echo hint >hint2 && cairn add hint1 hint2 2>&1 | cat >both &&
+	test "$(tail -n 1 both | cut -c1-12)" = "cairn: hint:" && grep_q "^added hint1" both
+'
+
 test_done
