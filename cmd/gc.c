@@ -15,6 +15,7 @@
 
 #include "core/buf.h"
 #include "core/cache.h"
+#include "core/fsutil.h"
 #include "core/gc.h"
 #include "core/gcremote.h"
 #include "core/gcroots.h"
@@ -48,7 +49,7 @@ enum {
 #define GC_LOST_SHOWN 5
 
 struct gc_print {
-	bool quiet, dry_run;
+	bool quiet, dry_run, cloud;
 	struct err_copy corrupt; /* first corrupt manifest met */
 	bool have_corrupt;
 	struct buf lost;         /* the first refs and paths that would lose data */
@@ -66,7 +67,7 @@ static void gc_on_problem(enum gcroots_problem kind, const struct oid *id, const
 		err_save(&p->corrupt, err_new(CAIRN_ERR_CORRUPT, "manifest %s of '%s': %s",
 					      oid_hex(id), path, msg));
 		p->have_corrupt = true;
-	} else if (kind == GCROOTS_MISSING && !p->quiet) {
+	} else if (kind == GCROOTS_MISSING && !p->quiet && !p->cloud) {
 		cmd_warn("'%s' (%s) is not in the cache; what only it names cannot be kept", path,
 			 oid_hex(id));
 	}
@@ -127,7 +128,48 @@ static void gc_on_cloud(const struct oid *id, bool removed, void *arg)
 	printf("%s %s from '%s'\n", removed ? "removed" : "would remove", oid_hex(id), rem->name);
 }
 
-static const struct cairn_error *gc_cloud(struct cmd_ctx *c, struct gc_print *p)
+/*
+ * What a folder's manifest names is unknown until the manifest is read: a
+ * fresh clone's cache may not hold it. Fetch every unread manifest from the
+ * remote and walk it, level by level; one that the remote lacks too stops
+ * gc before anything is deleted.
+ */
+static const struct cairn_error *gc_cloud_manifests(struct gc_print *p, struct remote *rem,
+						    struct cache *cache,
+						    const struct remote_batch *b)
+{
+	const struct cairn_error *e = NULL;
+	const struct gcroots_unread *u;
+	struct remote_item *items;
+	size_t i, n;
+
+	while (e == NULL && (u = gcroots_unread(p->g, &n)) != NULL && n) {
+		items = xcalloc(n, sizeof(*items));
+		for (i = 0; i < n; i++) {
+			items[i].id = u[i].id;
+			items[i].size = REMOTE_SIZE_UNKNOWN;
+		}
+		if ((e = rem->ops->get(rem, cache, items, n, b)) == NULL)
+			e = cache_flush(cache);
+		for (i = 0; e == NULL && i < n; i++)
+			if (items[i].state != REMOTE_DONE)
+				e = err_hint(err_new(CAIRN_ERR_NOT_FOUND,
+						     "the manifest of '%s' (%s) is neither in the cache "
+						     "nor on '%s': the files it names are unknown",
+						     u[i].path, oid_hex(&u[i].id), rem->name),
+					     "nothing was deleted; push it from a clone that has it, "
+					     "or keep fewer revisions");
+		free(items);
+		if (e == NULL)
+			gcroots_walk_unread(p->g);
+	}
+	if (e == NULL && p->have_corrupt)
+		e = err_wrap(err_load(&p->corrupt), "cannot collect garbage");
+	return e;
+}
+
+static const struct cairn_error *gc_cloud(struct cmd_ctx *c, struct gc_print *p,
+					  struct cache *cache, int64_t grace_ns)
 {
 	const struct cairn_error *e;
 	struct gcremote_result res;
@@ -138,8 +180,13 @@ static const struct cairn_error *gc_cloud(struct cmd_ctx *c, struct gc_print *p)
 	if ((e = remote_open(&rem, c->repo->cfg, opt_str(c, GC_REMOTE), c->repo->root)) != NULL)
 		return e;
 	b.cancel = cmd_cancelled;
-	e = gcremote_sweep(&res, rem, p->g, remove, &b, p->quiet ? NULL : gc_on_cloud, rem);
+	if ((e = gc_cloud_manifests(p, rem, cache, &b)) == NULL)
+		e = gcremote_sweep(&res, rem, p->g, fs_now_ns() - grace_ns, remove, &b,
+				   p->quiet ? NULL : gc_on_cloud, rem);
 	if (e == NULL && !p->quiet) {
+		if (res.young)
+			printf("kept %llu unreferenced object%s on '%s' younger than gc.grace\n",
+			       (unsigned long long)res.young, res.young == 1 ? "" : "s", rem->name);
 		printf("%s %llu of %llu object%s on '%s'\n", remove ? "removed" : "would remove",
 		       (unsigned long long)res.removed, (unsigned long long)res.listed,
 		       res.listed == 1 ? "" : "s", rem->name);
@@ -211,6 +258,7 @@ static const struct cairn_error *cmd_gc(struct cmd_ctx *c)
 	p.o = &o;
 	p.quiet = c->quiet || opt_given(c, GC_QUIET);
 	p.dry_run = go.dry_run = opt_given(c, GC_DRY_RUN);
+	p.cloud = opt_given(c, GC_CLOUD);
 	if ((e = gc_grace(&go.grace_ns, c->repo->cfg)) != NULL)
 		goto done;
 	p.g = gcroots_new(w.cache);
@@ -246,7 +294,7 @@ static const struct cairn_error *cmd_gc(struct cmd_ctx *c)
 			       p.nlost > GC_LOST_SHOWN ? " and more" : "");
 	}
 	if (opt_given(c, GC_CLOUD)) {
-		e = gc_cloud(c, &p);
+		e = gc_cloud(c, &p, w.cache, go.grace_ns);
 		goto done;
 	}
 	go.on_remove = gc_on_remove;

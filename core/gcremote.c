@@ -1,7 +1,8 @@
 /*
  * gcremote.c: the remote sweep. The whole listing is taken first and the
  * garbage sorted, so what is reported and deleted does not depend on the
- * order a backend lists in, and a failed listing deletes nothing.
+ * order a backend lists in, and a failed listing deletes nothing. Objects
+ * younger than the cutoff stay, as in the cache's gc (core/gc.c).
  */
 #include "buildconf.h"
 
@@ -18,16 +19,22 @@ struct gcremote_list {
 	const struct gcroots *g;
 	struct remote_item *items;
 	size_t n, cap;
-	uint64_t listed, kept;
+	int64_t cutoff;
+	uint64_t listed, kept, young;
 };
 
-static const struct cairn_error *gcremote_on_id(const struct oid *id, void *arg)
+static const struct cairn_error *gcremote_on_id(const struct oid *id, int64_t mtime_ns,
+						void *arg)
 {
 	struct gcremote_list *l = arg;
 
 	l->listed++;
 	if (gcroots_has(l->g, id)) {
 		l->kept++;
+		return NULL;
+	}
+	if (mtime_ns == REMOTE_MTIME_UNKNOWN || mtime_ns >= l->cutoff) {
+		l->young++;
 		return NULL;
 	}
 	XGROW(l->items, l->n + 1, l->cap);
@@ -45,7 +52,7 @@ static int gcremote_cmp(const void *a, const void *b)
 }
 
 const struct cairn_error *gcremote_sweep(struct gcremote_result *res, struct remote *rem,
-					 const struct gcroots *g, bool remove,
+					 const struct gcroots *g, int64_t cutoff_ns, bool remove,
 					 const struct remote_batch *b, gcremote_cb cb, void *arg)
 {
 	const struct cairn_error *e;
@@ -55,6 +62,7 @@ const struct cairn_error *gcremote_sweep(struct gcremote_result *res, struct rem
 	memset(res, 0, sizeof(*res));
 	memset(&l, 0, sizeof(l));
 	l.g = g;
+	l.cutoff = cutoff_ns;
 	if (remove && rem->ops->read_only)
 		return err_new(CAIRN_ERR_REMOTE, "the remote '%s' is read-only", rem->name);
 	if ((e = rem->ops->list(rem, gcremote_on_id, &l, b)) != NULL) {
@@ -65,6 +73,7 @@ const struct cairn_error *gcremote_sweep(struct gcremote_result *res, struct rem
 		qsort(l.items, l.n, sizeof(*l.items), gcremote_cmp);
 	res->listed = l.listed;
 	res->kept = l.kept;
+	res->young = l.young;
 	if (remove && l.n)
 		e = rem->ops->del(rem, l.items, l.n, b);
 	for (i = 0; i < l.n; i++) {

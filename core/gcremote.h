@@ -20,6 +20,7 @@ struct remote_batch;
 struct gcremote_result {
 	uint64_t listed;  /* objects on the remote */
 	uint64_t kept;    /* of those, kept */
+	uint64_t young;   /* not kept, but written after the cutoff (or of unknown age): left */
 	uint64_t removed; /* deleted (or to delete when not removing) */
 };
 
@@ -27,11 +28,14 @@ struct gcremote_result {
 typedef void (*gcremote_cb)(const struct oid *id, bool removed, void *arg);
 
 /*
- * List the remote and report every object g does not keep; with remove,
- * delete them (one batch). Nothing is deleted when the listing fails.
+ * List the remote and report every object g does not keep and that was
+ * last written before cutoff_ns (ns since the epoch: the grace that keeps
+ * a concurrent push's objects until its commit is made); with remove,
+ * delete them (one batch). An object whose age the remote does not tell is
+ * kept. Nothing is deleted when the listing fails.
  */
 const struct cairn_error *gcremote_sweep(struct gcremote_result *res, struct remote *rem,
-					 const struct gcroots *g, bool remove,
+					 const struct gcroots *g, int64_t cutoff_ns, bool remove,
 					 const struct remote_batch *b, gcremote_cb cb, void *arg);
 
 #endif

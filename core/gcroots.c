@@ -29,6 +29,9 @@ struct gcroots {
 	size_t nscopes, capscopes;
 	gcroots_problem_cb on_problem;
 	void *problem_arg;
+	struct gcroots_unread *unread; /* manifests not in the cache when walked */
+	struct oidset unreadset;       /* their ids */
+	size_t nunread, capunread;
 };
 
 struct gcroots *gcroots_new(const struct cache *c)
@@ -38,6 +41,7 @@ struct gcroots *gcroots_new(const struct cache *c)
 	g->cache = c;
 	oidset_init(&g->keep);
 	oidset_init(&g->expanded);
+	oidset_init(&g->unreadset);
 	return g;
 }
 
@@ -49,6 +53,10 @@ void gcroots_free(struct gcroots *g)
 		return;
 	oidset_release(&g->keep);
 	oidset_release(&g->expanded);
+	oidset_release(&g->unreadset);
+	for (i = 0; i < g->nunread; i++)
+		free(g->unread[i].path);
+	free(g->unread);
 	for (i = 0; i < g->nscopes; i++)
 		free(g->scopes[i].name);
 	free(g->scopes);
@@ -92,6 +100,22 @@ void gcroots_add_object(struct gcroots *g, const struct oid *id)
 		gcroots_cur(g)->objects++;
 }
 
+/* Remember a manifest the walk could not read, once. */
+static void gcroots_note_unread(struct gcroots *g, const struct oid *id, const char *path,
+				int depth, bool root)
+{
+	struct gcroots_unread *u;
+
+	if (!oidset_add(&g->unreadset, id))
+		return;
+	XGROW(g->unread, g->nunread + 1, g->capunread);
+	u = &g->unread[g->nunread++];
+	u->id = *id;
+	u->path = xstrdup(path);
+	u->depth = depth;
+	u->root = root;
+}
+
 static void gcroots_walk(struct gcroots *g, const struct oid *id, struct buf *path, int depth,
 			 bool root)
 {
@@ -102,18 +126,21 @@ static void gcroots_walk(struct gcroots *g, const struct oid *id, struct buf *pa
 	size_t len;
 
 	gcroots_add_object(g, id);
-	if (!oidset_add(&g->expanded, id))
+	if (oidset_has(&g->expanded, id))
 		return;
 	if (depth > TREE_MAX_DEPTH) {
+		oidset_add(&g->expanded, id);
 		gcroots_problem(g, GCROOTS_CORRUPT, id, path->s, "folders nested too deeply");
 		return;
 	}
 	e = cache_read_small(&data, &len, g->cache, id, MANIFEST_MAX_BYTES);
 	if (err_is(e, CAIRN_ERR_NOT_FOUND)) {
+		gcroots_note_unread(g, id, path->s, depth, root);
 		gcroots_problem(g, root ? GCROOTS_ABSENT : GCROOTS_MISSING, id, path->s,
 				"manifest is not in the cache");
 		return;
 	}
+	oidset_add(&g->expanded, id);
 	if (e == NULL) {
 		e = manifest_parse(&m, data, len, oid_hex(id));
 		free(data);
@@ -185,6 +212,33 @@ const struct cairn_error *gcroots_add_workspace(struct gcroots *g, struct repo *
 		gcroots_add_outs(g, &l);
 	out_list_release(&l);
 	return e;
+}
+
+const struct gcroots_unread *gcroots_unread(const struct gcroots *g, size_t *n)
+{
+	*n = g->nunread;
+	return g->unread;
+}
+
+void gcroots_walk_unread(struct gcroots *g)
+{
+	struct gcroots_unread *old = g->unread;
+	size_t i, n = g->nunread;
+	struct buf b = BUF_INIT;
+
+	g->unread = NULL;
+	g->nunread = g->capunread = 0;
+	oidset_release(&g->unreadset);
+	oidset_init(&g->unreadset);
+	buf_init(&b);
+	for (i = 0; i < n; i++) {
+		buf_reset(&b);
+		buf_adds(&b, old[i].path);
+		gcroots_walk(g, &old[i].id, &b, old[i].depth, old[i].root);
+		free(old[i].path);
+	}
+	free(old);
+	buf_release(&b);
 }
 
 bool gcroots_has(const struct gcroots *g, const struct oid *id)

@@ -75,4 +75,20 @@ const struct gcroots_scope *gcroots_scopes(const struct gcroots *g, size_t *n);
 /* Problems of one kind over all scopes. */
 size_t gcroots_problems(const struct gcroots *g, enum gcroots_problem kind);
 
+/*
+ * A manifest the walk met but could not read because it is not in the
+ * cache: what it names is unknown, so nothing may be collected on its
+ * account until it is fetched (gc --cloud fetches it from the remote).
+ */
+struct gcroots_unread {
+	struct oid id;
+	char *path;
+	int depth;
+	bool root;
+};
+/* The unread manifests, in the order met. Borrowed. */
+const struct gcroots_unread *gcroots_unread(const struct gcroots *g, size_t *n);
+/* Walk the unread manifests again (after a fetch); those still not in the cache stay listed. */
+void gcroots_walk_unread(struct gcroots *g);
+
 #endif

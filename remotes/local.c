@@ -748,14 +748,16 @@ static const struct cairn_error *local_list_fan(struct local_run *run, const cha
 
 		if (!local_is_hex(de->d_name, CAIRN_OID_HEXLEN - 2))
 			continue; /* temp and foreign names */
-		if (de->d_type != DT_REG &&
-		    (de->d_type != DT_UNKNOWN ||
-		     fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
-		     !S_ISREG(st.st_mode)))
+		if (de->d_type != DT_REG && de->d_type != DT_UNKNOWN)
+			continue;
+		/* the age is gc --cloud's grace; a file gone meanwhile was deleted */
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISREG(st.st_mode))
 			continue;
 		memcpy(hex + 2, de->d_name, CAIRN_OID_HEXLEN - 2 + 1);
 		if (oid_fromhex(&id, hex))
-			e = cb(&id, arg);
+			e = cb(&id, (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
+			       arg);
 		if (e == NULL)
 			e = local_cancelled(run);
 	}

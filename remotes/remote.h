@@ -46,8 +46,15 @@ struct remote_item {
 
 /* Progress: bytes and objects finished since the last call. Never called concurrently. */
 typedef void (*remote_progress_cb)(uint64_t bytes, uint64_t objects, void *arg);
-/* One object id found by remote_list. */
-typedef const struct cairn_error *(*remote_list_cb)(const struct oid *id, void *arg);
+/* mtime_ns of a listed object whose age the remote does not tell */
+#define REMOTE_MTIME_UNKNOWN INT64_MIN
+/*
+ * One object found by remote_list: its id and when it was last written on
+ * the remote (ns since the epoch, by the remote's clock), or
+ * REMOTE_MTIME_UNKNOWN.
+ */
+typedef const struct cairn_error *(*remote_list_cb)(const struct oid *id, int64_t mtime_ns,
+						    void *arg);
 
 /* How a batch runs. */
 struct remote_batch {

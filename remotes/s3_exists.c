@@ -184,13 +184,14 @@ static const struct cairn_error *s3_ex_list_setup(struct net_req *r, CURL *easy)
 }
 
 /* Settle the items up to this listed key. */
-static const struct cairn_error *s3_ex_list_key(const char *key, void *arg)
+static const struct cairn_error *s3_ex_list_key(const char *key, int64_t mtime_ns, void *arg)
 {
 	struct s3_ex_list *l = arg;
 	struct s3_ex *ex = l->ex;
 	size_t tlen = strlen(ex->top);
 	int c;
 
+	(void)mtime_ns;
 	if (strncmp(key, ex->top, tlen) != 0)
 		return NULL;
 	if (strlen(key + tlen) == CAIRN_OID_HEXLEN + 1 && key[tlen + 2] == '/') {

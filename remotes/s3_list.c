@@ -74,7 +74,7 @@ static bool s3_lw_parse(struct oid *id, const struct s3_remote *s, const char *k
 	return oid_fromhex(id, hex);
 }
 
-static const struct cairn_error *s3_lw_key(const char *key, void *arg)
+static const struct cairn_error *s3_lw_key(const char *key, int64_t mtime_ns, void *arg)
 {
 	struct s3_lw *l = arg;
 	struct oid id;
@@ -84,7 +84,7 @@ static const struct cairn_error *s3_lw_key(const char *key, void *arg)
 	free(l->last);
 	l->last = xstrdup(key);
 	l->last_id = id;
-	return l->lb->cb(&id, l->lb->arg);
+	return l->lb->cb(&id, mtime_ns, l->lb->arg);
 }
 
 /* Split the rest of the top listing into one listing per folder. */

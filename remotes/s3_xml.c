@@ -14,6 +14,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/xmalloc.h"
 
@@ -85,6 +86,35 @@ void s3_xml_error_release(struct s3_xml_error *e)
 	memset(e, 0, sizeof(*e));
 }
 
+int64_t s3_xml_time(const char *text)
+{
+	struct tm tm;
+	int64_t ns = 0, scale = 100000000;
+	const char *p;
+	time_t t;
+	int n = 0;
+
+	if (text == NULL)
+		return REMOTE_MTIME_UNKNOWN;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &n) != 6 || n != 19)
+		return REMOTE_MTIME_UNKNOWN;
+	p = text + n;
+	if (*p == '.')
+		for (p++; *p >= '0' && *p <= '9'; p++, scale /= 10)
+			ns += (*p - '0') * scale;
+	if (strcmp(p, "Z") != 0 || tm.tm_mon < 1 || tm.tm_mon > 12 || tm.tm_mday < 1 ||
+	    tm.tm_mday > 31 || tm.tm_hour > 23 || tm.tm_min > 59 || tm.tm_sec > 60 ||
+	    tm.tm_year < 1970)
+		return REMOTE_MTIME_UNKNOWN;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	if ((t = timegm(&tm)) == (time_t)-1)
+		return REMOTE_MTIME_UNKNOWN;
+	return (int64_t)t * 1000000000 + ns;
+}
+
 const struct cairn_error *s3_xml_list(bool *truncated, char **next, const char *body, size_t len,
 				      s3_xml_key_cb cb, void *arg)
 {
@@ -100,9 +130,13 @@ const struct cairn_error *s3_xml_list(bool *truncated, char **next, const char *
 		return err_new(CAIRN_ERR_FORMAT, "the listing is not a ListBucketResult document");
 	}
 	for (n = root->children; n && e == NULL; n = n->next) {
+		char *when;
+
 		if (!s3_xml_is(n, "Contents") || (t = s3_xml_text(n, "Key")) == NULL)
 			continue;
-		e = cb(t, arg);
+		when = s3_xml_text(n, "LastModified");
+		e = cb(t, s3_xml_time(when), arg);
+		free(when);
 		free(t);
 	}
 	if (e == NULL) {

@@ -11,9 +11,11 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/buf.h"
 #include "core/error.h"
+#include "remotes/remote.h"
 
 /* An <Error> document (or one <Error> entry of a DeleteResult). */
 struct s3_xml_error {
@@ -27,8 +29,13 @@ struct s3_xml_error {
 bool s3_xml_error(struct s3_xml_error *e, const char *body, size_t len);
 void s3_xml_error_release(struct s3_xml_error *e);
 
-/* One key of a listing page, decoded. */
-typedef const struct cairn_error *(*s3_xml_key_cb)(const char *key, void *arg);
+/*
+ * One key of a listing page, decoded, with its <LastModified> in ns since
+ * the epoch (REMOTE_MTIME_UNKNOWN when absent or not an ISO 8601 UTC time).
+ */
+typedef const struct cairn_error *(*s3_xml_key_cb)(const char *key, int64_t mtime_ns, void *arg);
+/* An ISO 8601 UTC time ("2026-12-04T18:06:06.123Z") in ns since the epoch, or REMOTE_MTIME_UNKNOWN. */
+int64_t s3_xml_time(const char *text);
 /*
  * Visit the <Contents><Key> of a ListObjectsV2 page in order; *truncated and
  * *next (the NextContinuationToken, caller frees, NULL when absent) say

@@ -4,7 +4,8 @@
 # empty cache; awscli (the oracle) finds every object at
 # PREFIX/sha256/xx/<62 hex> with the bytes its name says, and cairn pulls an
 # object awscli uploaded there. Names with glob and URL characters (C38)
-# and zero-byte objects (C48) included; a second push sends nothing.
+# and zero-byte objects (C48) included; a second push sends nothing; gc
+# --cloud keeps objects younger than gc.grace by their LastModified.
 . "$CAIRN_SRCDIR/tests/cli/lib.sh"
 . "$CAIRN_SRCDIR/tests/cli/lib-s3.sh"
 s3_setup
@@ -76,6 +77,16 @@ expect_success 'fetch -r by name and a URL with no prefix' '
 	s3_aws s3api head-object --bucket "$BUCKET" \
 		--key "sha256/$(sha256 big.bin | cut -c1-2)/$(sha256 big.bin | cut -c3-)" >/dev/null &&
 	rm -rf .cairn/cache && cairn fetch -r root big.bin >out && grep_q "^fetched 1 object" out
+'
+
+expect_success 'gc --cloud on S3: a fresh object stays for gc.grace (LastModified), then goes' '
+	echo garbage >g.txt && cairn -q add g.txt && cairn push g.txt >out && grep_q "^pushed 1 object" out &&
+	id=$(sha256 g.txt) && cairn remove -q g.txt.cairn && rm -f g.txt &&
+	CAIRN_GC_GRACE=1h cairn gc --cloud -w --force >out &&
+	grep_q "^kept 1 unreferenced object on .s3. younger than gc.grace$" out &&
+	s3_keys "$PREFIX" >keys && grep_q "$(echo $id | cut -c3-)" keys &&
+	sleep 2 && CAIRN_GC_GRACE=0 cairn gc --cloud -w --force >out && grep_q "^removed $id from .s3.$" out &&
+	s3_keys "$PREFIX" >keys && ! grep -q "$(echo $id | cut -c3-)" keys
 '
 
 test_done

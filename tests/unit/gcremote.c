@@ -21,6 +21,8 @@
 
 static struct oid ids[4];
 static int deleted, list_fails, del_fails;
+/* the age each stub object reports: ids[i] was written mtimes[i] */
+static int64_t mtimes[4] = { 100, 100, 100, 100 };
 
 static const struct cairn_error *stub_list(struct remote *r, remote_list_cb cb, void *arg,
 					   const struct remote_batch *b)
@@ -33,7 +35,7 @@ static const struct cairn_error *stub_list(struct remote *r, remote_list_cb cb, 
 	for (i = 3; i >= 0; i--) {
 		if (list_fails && i == 1)
 			return err_new(CAIRN_ERR_REMOTE, "listing broke");
-		if ((e = cb(&ids[i], arg)) != NULL)
+		if ((e = cb(&ids[i], mtimes[i], arg)) != NULL)
 			return e;
 	}
 	return NULL;
@@ -82,7 +84,7 @@ int main(void)
 	gcroots_add_object(g, &ids[0]);
 	gcroots_add_object(g, &ids[2]);
 	buf_init(&out);
-	ok_noerr(gcremote_sweep(&res, &rem, g, false, &b, on_item, &out), "list only");
+	ok_noerr(gcremote_sweep(&res, &rem, g, 1000, false, &b, on_item, &out), "list only");
 	is_int(res.listed, 4, "four listed");
 	is_int(res.kept, 2, "two kept");
 	is_int(res.removed, 2, "two to remove");
@@ -93,25 +95,39 @@ int main(void)
 		snprintf(want, sizeof(want), "%.4s;%.4s;", oid_hex(&ids[3]), oid_hex(&ids[1]));
 	is_str(out.s, want, "the garbage in id order");
 	buf_reset(&out);
-	ok_noerr(gcremote_sweep(&res, &rem, g, true, &b, on_item, &out), "remove");
+	ok_noerr(gcremote_sweep(&res, &rem, g, 1000, true, &b, on_item, &out), "remove");
 	is_int(deleted, 2, "both deleted");
 	ok(strchr(out.s, '!') != NULL, "reported as removed: %s", out.s);
 	deleted = 0;
 	list_fails = 1;
-	is_err(gcremote_sweep(&res, &rem, g, true, &b, NULL, NULL), CAIRN_ERR_REMOTE,
+	is_err(gcremote_sweep(&res, &rem, g, 1000, true, &b, NULL, NULL), CAIRN_ERR_REMOTE,
 	       "a failed listing is an error");
 	is_int(deleted, 0, "and deletes nothing");
 	list_fails = 0;
 	del_fails = 1;
 	buf_reset(&out);
-	is_err(gcremote_sweep(&res, &rem, g, true, &b, on_item, &out), CAIRN_ERR_REMOTE,
+	is_err(gcremote_sweep(&res, &rem, g, 1000, true, &b, on_item, &out), CAIRN_ERR_REMOTE,
 	       "a failed delete is an error");
 	is_int(res.removed, 1, "only what went is counted");
 	del_fails = 0;
 	stub_ops.read_only = true;
-	is_err(gcremote_sweep(&res, &rem, g, true, &b, NULL, NULL), CAIRN_ERR_REMOTE,
+	is_err(gcremote_sweep(&res, &rem, g, 1000, true, &b, NULL, NULL), CAIRN_ERR_REMOTE,
 	       "a read-only remote refuses to delete");
-	ok_noerr(gcremote_sweep(&res, &rem, g, false, &b, NULL, NULL), "but lists");
+	ok_noerr(gcremote_sweep(&res, &rem, g, 1000, false, &b, NULL, NULL), "but lists");
+	stub_ops.read_only = false;
+	/* the grace: what was written at or after the cutoff, or at an unknown time, stays */
+	mtimes[1] = 1000;
+	mtimes[3] = REMOTE_MTIME_UNKNOWN;
+	deleted = 0;
+	buf_reset(&out);
+	ok_noerr(gcremote_sweep(&res, &rem, g, 1000, true, &b, on_item, &out), "sweep with young objects");
+	is_int(res.young, 2, "two young objects kept");
+	is_int(res.removed, 0, "none removed");
+	is_int(deleted, 0, "nothing deleted");
+	mtimes[1] = 999;
+	ok_noerr(gcremote_sweep(&res, &rem, g, 1000, true, &b, on_item, &out), "one turned old");
+	is_int(res.young, 1, "one young object kept");
+	is_int(deleted, 1, "the old one deleted");
 	buf_release(&out);
 	gcroots_free(g);
 	cache_close(c);

@@ -20,6 +20,7 @@
 #include "core/hash.h"
 #include "core/manifest.h"
 #include "core/ptr.h"
+#include "core/xmalloc.h"
 #include "tests/unit/tap.h"
 
 static char *dir;
@@ -225,6 +226,43 @@ static void test_cachewalk__objects_and_temps(void)
 	is_int(nobj, 7, "one fewer");
 }
 
+static void test_gcroots__unread(void)
+{
+	struct gcroots *g = gcroots_new(cache);
+	const struct gcroots_unread *u;
+	const char *nm[] = { "x" };
+	struct oid leaf, subm, top;
+	char *path, *keep;
+	size_t n;
+
+	put(&leaf, "a leaf only the sub folder names");
+	put_manifest(&subm, nm, &leaf, 1, NULL, NULL);
+	put_manifest(&top, NULL, NULL, 0, "sub", &subm);
+	path = cache_path(cache, &subm);
+	keep = xasprintf("%s.away", path);
+	if (rename(path, keep) != 0)
+		bail("rename");
+	gcroots_add_tree(g, &top, "data");
+	gcroots_add_tree(g, &top, "again");
+	u = gcroots_unread(g, &n);
+	is_int(n, 1, "the sub folder's manifest is unread, listed once");
+	ok(n == 1 && oid_equal(&u[0].id, &subm), "by its id");
+	is_str(n == 1 ? u[0].path : "", "data/sub", "and the path it was met at");
+	ok(!gcroots_has(g, &leaf), "what it names is not known yet");
+	gcroots_walk_unread(g);
+	u = gcroots_unread(g, &n);
+	is_int(n, 1, "still unread while not in the cache");
+	if (rename(keep, path) != 0)
+		bail("rename back");
+	gcroots_walk_unread(g);
+	u = gcroots_unread(g, &n);
+	is_int(n, 0, "walked once it is there");
+	ok(gcroots_has(g, &leaf), "and what it names is kept");
+	free(keep);
+	free(path);
+	gcroots_free(g);
+}
+
 int main(void)
 {
 	char cdir[4200];
@@ -237,6 +275,7 @@ int main(void)
 	TAP_RUN(test_gcroots__tree);
 	TAP_RUN(test_gcroots__problems);
 	TAP_RUN(test_cachewalk__objects_and_temps);
+	TAP_RUN(test_gcroots__unread);
 	cache_close(cache);
 	tap_rmtree(dir);
 	return tap_done();

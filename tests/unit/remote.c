@@ -113,9 +113,10 @@ static struct cache *make_cache(const char *name, struct remote_item it[3])
 	return c;
 }
 
-static const struct cairn_error *count_cb(const struct oid *id, void *arg)
+static const struct cairn_error *count_cb(const struct oid *id, int64_t mtime_ns, void *arg)
 {
 	(void)id;
+	(void)mtime_ns;
 	(*(int *)arg)++;
 	return NULL;
 }

@@ -249,11 +249,15 @@ static void corrupt(struct cache *c, const struct oid *id, off_t at)
 struct idlist {
 	struct oid v[256];
 	size_t n;
+	size_t unknown_times; /* listed without a LastModified */
 };
 
-static const struct cairn_error *list_cb(const struct oid *id, void *arg)
+static const struct cairn_error *list_cb(const struct oid *id, int64_t mtime_ns, void *arg)
 {
 	struct idlist *l = arg;
+
+	if (mtime_ns == REMOTE_MTIME_UNKNOWN)
+		l->unknown_times++;
 
 	if (l->n < 256)
 		l->v[l->n] = *id;
@@ -335,6 +339,7 @@ static void test_s3_remote__round_trip(void)
 
 	ok_noerr(r->ops->list(r, list_cb, &l, &b), "list the remote");
 	is_int(l.n, 4, "four objects");
+	is_int(l.unknown_times, 0, "each with the time it was written (gc --cloud's grace)");
 	ok(in_list(&l, &it[0].id) && in_list(&l, &it[3].id), "with their ids");
 
 	ok_noerr(r->ops->del(r, it, 1, &b), "delete one object");

@@ -45,13 +45,16 @@ struct keys {
 	int n, stop_at;
 };
 
-static const struct cairn_error *key_cb(const char *key, void *arg)
+static const struct cairn_error *key_cb(const char *key, int64_t mtime_ns, void *arg)
 {
 	struct keys *k = arg;
 
 	if (++k->n == k->stop_at)
 		return err_new(CAIRN_ERR_CANCELLED, "stop");
-	buf_addf(&k->b, "[%s]", key);
+	if (mtime_ns == REMOTE_MTIME_UNKNOWN)
+		buf_addf(&k->b, "[%s]", key);
+	else
+		buf_addf(&k->b, "[%s@%lld]", key, (long long)mtime_ns);
 	return NULL;
 }
 
@@ -61,7 +64,8 @@ static void test_s3_xml__list(void)
 		"<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListBucketResult " NS "><Name>b</Name>"
 		"<Prefix>p/</Prefix><KeyCount>3</KeyCount><MaxKeys>3</MaxKeys>"
 		"<IsTruncated>true</IsTruncated><NextContinuationToken>YS+/Yg==</NextContinuationToken>"
-		"<Contents><Key>p/a &amp; b</Key><Size>1</Size></Contents>"
+		"<Contents><Key>p/a &amp; b</Key><LastModified>2009-10-12T17:50:30.000Z</LastModified>"
+		"<Size>1</Size></Contents>"
 		"<Contents><Key>p/&lt;&#233;&gt;</Key></Contents>"
 		"<CommonPrefixes><Prefix>p/d/</Prefix></CommonPrefixes>"
 		"<Contents><Key>p/z</Key></Contents></ListBucketResult>";
@@ -74,7 +78,7 @@ static void test_s3_xml__list(void)
 	char *next;
 
 	ok_noerr(s3_xml_list(&trunc, &next, page, strlen(page), key_cb, &k), "a page parses");
-	is_str(k.b.s, "[p/a & b][p/<\xc3\xa9>][p/z]", "keys in order, entities decoded");
+	is_str(k.b.s, "[p/a & b@1255369830000000000][p/<\xc3\xa9>][p/z]", "keys in order, entities decoded");
 	ok(trunc, "it is truncated");
 	is_str(next, "YS+/Yg==", "the continuation token, raw");
 	free(next);
@@ -92,6 +96,18 @@ static void test_s3_xml__list(void)
 	       "the callback's error stops the walk");
 	ok(next == NULL, "and no token is handed out");
 	buf_release(&k.b);
+}
+
+static void test_s3_xml__time(void)
+{
+	is_int(s3_xml_time("1970-01-01T00:00:00Z"), 0, "the epoch");
+	is_int(s3_xml_time("2009-10-12T17:50:30.000Z"), 1255369830000000000LL, "with milliseconds");
+	is_int(s3_xml_time("2009-10-12T17:50:30.5Z"), 1255369830500000000LL, "a fraction");
+	is_int(s3_xml_time(NULL), REMOTE_MTIME_UNKNOWN, "absent");
+	is_int(s3_xml_time("2009-10-12 17:50:30Z"), REMOTE_MTIME_UNKNOWN, "no T");
+	is_int(s3_xml_time("2009-10-12T17:50:30+02:00"), REMOTE_MTIME_UNKNOWN, "not UTC");
+	is_int(s3_xml_time("2009-13-12T17:50:30Z"), REMOTE_MTIME_UNKNOWN, "month 13");
+	is_int(s3_xml_time("yesterday"), REMOTE_MTIME_UNKNOWN, "words");
 }
 
 static void test_s3_xml__multipart(void)
@@ -168,6 +184,7 @@ int main(void)
 {
 	TAP_RUN(test_s3_xml__error);
 	TAP_RUN(test_s3_xml__list);
+	TAP_RUN(test_s3_xml__time);
 	TAP_RUN(test_s3_xml__multipart);
 	TAP_RUN(test_s3_xml__delete);
 	TAP_RUN(test_s3_xml__hostile);
