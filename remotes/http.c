@@ -16,6 +16,7 @@
 #include "core/xmalloc.h"
 #include "remotes/remote.h"
 #include "remotes/net.h"
+#include "remotes/netfetch.h"
 
 #define HTTP_JOBS_DEFAULT 8
 #define HTTP_RETRIES_DEFAULT 4
@@ -26,20 +27,6 @@ struct http_remote {
 	struct net *x;
 };
 
-struct http_batch {
-	struct http_remote *h;
-	struct remote_item *items;
-	size_t n, next;
-	bool get; /* GET into the cache, else HEAD */
-};
-
-struct http_w { /* a worker */
-	struct net_req req;
-	struct http_batch *hb;
-	size_t item;
-	struct net_cache_dst dst;
-};
-
 static char *http_url(const struct http_remote *h, const struct oid *id)
 {
 	char hex[CAIRN_OID_HEXLEN + 1];
@@ -48,115 +35,64 @@ static char *http_url(const struct http_remote *h, const struct oid *id)
 	return xasprintf("%s/sha256/%.2s/%s", h->root, hex, hex + 2);
 }
 
-static const struct cairn_error *http_w_setup(struct net_req *r, CURL *easy)
+static void http_f_setup(struct net_fetch *f, const struct remote_item *it, struct net_req *r,
+			 CURL *easy)
 {
-	struct http_w *w = (struct http_w *)r;
-	char *url = http_url(w->hb->h, &w->hb->items[w->item].id);
+	char *url = http_url(f->backend, &it->id);
 
-	net_cache_abort(&w->dst); /* what an earlier attempt wrote */
+	(void)r;
 	curl_easy_setopt(easy, CURLOPT_URL, url);
 	free(url);
 	curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
 	curl_easy_setopt(easy, CURLOPT_MAXREDIRS, 5L);
 	curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	if (!w->hb->get)
-		curl_easy_setopt(easy, CURLOPT_NOBODY, 1L);
-	return NULL;
 }
 
-static bool http_w_next(struct http_w *w)
+static enum net_fetch_answer http_f_answer(const struct net_fetch *f, const struct net_req *r)
 {
-	struct http_batch *hb = w->hb;
-
-	if (hb->next >= hb->n)
-		return false;
-	w->item = hb->next++;
-	w->req.attempt = 0;
-	net_add(hb->h->x, &w->req);
-	return true;
+	(void)f;
+	if (r->rc == CURLE_OK && r->status >= 200 && r->status < 300)
+		return NET_FETCH_FOUND;
+	if (r->rc == CURLE_OK && (r->status == 404 || r->status == 410))
+		return NET_FETCH_MISSING;
+	return NET_FETCH_FAILED;
 }
 
-static const struct cairn_error *http_w_done(struct net_req *r)
+static const struct cairn_error *http_f_fail(struct net_fetch *f, const struct remote_item *it,
+					     const struct net_req *r)
 {
-	struct http_w *w = (struct http_w *)r;
-	struct http_batch *hb = w->hb;
-	struct remote_item *it = &hb->items[w->item];
-	const struct cairn_error *e;
-	const char *op = hb->get ? "GET" : "HEAD";
+	const struct http_remote *h = f->backend;
 
-	if (r->rc == CURLE_OK && r->status >= 200 && r->status < 300 && !r->sink_failed) {
-		if (hb->get) {
-			e = net_cache_finish(&w->dst, &it->id);
-			if (err_is(e, CAIRN_ERR_CORRUPT)) {
-				it->state = REMOTE_FAILED;
-				return err_new(CAIRN_ERR_CORRUPT, "object '%s' at '%s' is corrupt (%s)",
-					       oid_hex(&it->id), hb->h->root, e->msg);
-			}
-			if (e) {
-				it->state = REMOTE_FAILED;
-				return e;
-			}
-		}
-		it->state = REMOTE_DONE;
-		net_progress(r->x, 0, hb->get);
-	} else if (r->rc == CURLE_OK && (r->status == 404 || r->status == 410)) {
-		net_cache_abort(&w->dst);
-		it->state = REMOTE_MISSING;
-	} else {
-		net_cache_abort(&w->dst);
-		if (r->sink_failed) {
-			it->state = REMOTE_FAILED;
-			return err_load(&r->sink_err);
-		}
-		if (net_transient(r) && net_retry(r))
-			return NULL;
-		it->state = REMOTE_FAILED;
-		return err_curl(r->rc, r->errbuf, r->status, NULL, "%s of object '%s' at '%s'", op,
-				oid_hex(&it->id), hb->h->root);
-	}
-	http_w_next(w);
-	return NULL;
+	return err_curl(r->rc, r->errbuf, r->status, NULL, "%s of object '%s' at '%s'",
+			f->c ? "GET" : "HEAD", oid_hex(&it->id), h->root);
 }
 
+static const struct cairn_error *http_f_corrupt(struct net_fetch *f,
+						const struct remote_item *it,
+						const struct cairn_error *why)
+{
+	const struct http_remote *h = f->backend;
+
+	return err_new(CAIRN_ERR_CORRUPT, "object '%s' at '%s' is corrupt (%s)", oid_hex(&it->id),
+		       h->root, why->msg);
+}
+
+static const struct net_fetch_ops http_fetch_ops = {
+	.setup = http_f_setup,
+	.answer = http_f_answer,
+	.transient = net_transient,
+	.fail = http_f_fail,
+	.corrupt = http_f_corrupt,
+};
+
+/* HEAD (c NULL) or GET into c every item. */
 static const struct cairn_error *http_run(struct http_remote *h, struct cache *c,
 					  struct remote_item *items, size_t n,
 					  const struct remote_batch *b)
 {
-	const struct cairn_error *e;
-	struct http_batch hb;
-	struct http_w *ws;
-	int jobs = b && b->jobs > 0 ? b->jobs : h->base.jobs, i;
-	size_t k;
+	struct net_fetch f = { &http_fetch_ops, h, h->x, c, items, n };
 
-	if (n == 0)
-		return NULL;
-	memset(&hb, 0, sizeof(hb));
-	hb.h = h;
-	hb.items = items;
-	hb.n = n;
-	hb.get = c != NULL;
-	for (k = 0; k < n; k++)
-		items[k].state = REMOTE_PENDING;
-	ws = xcalloc((size_t)jobs, sizeof(*ws));
-	for (i = 0; i < jobs; i++) {
-		ws[i].hb = &hb;
-		ws[i].dst.c = c;
-		ws[i].req.setup = http_w_setup;
-		ws[i].req.done = http_w_done;
-		ws[i].req.arg = &ws[i].dst;
-		ws[i].req.sink = c ? net_cache_sink : NULL;
-		ws[i].req.count_bytes = c != NULL;
-		if (!http_w_next(&ws[i]))
-			break;
-	}
-	e = net_run(h->x, jobs, b);
-	for (i = 0; i < jobs; i++) {
-		net_cache_abort(&ws[i].dst);
-		buf_release(&ws[i].req.body);
-		buf_release(&ws[i].req.headers);
-	}
-	free(ws);
-	return e;
+	return net_fetch_run(&f, b && b->jobs > 0 ? b->jobs : h->base.jobs, b);
 }
 
 static const struct cairn_error *http_exists(struct remote *r, struct remote_item *items,
