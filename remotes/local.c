@@ -342,8 +342,14 @@ static const struct cairn_error *local_exists_one(void *arg, size_t i, int threa
 	return NULL;
 }
 
-static const struct cairn_error *local_exists(struct remote *r, struct remote_item *items,
-					      size_t n, const struct remote_batch *b)
+/*
+ * Run one_fn on every item of a batch that needs no cache; on a remote
+ * with no object folder yet each item is given the state when_empty.
+ */
+static const struct cairn_error *local_each(struct remote *r, struct remote_item *items, size_t n,
+					    const struct remote_batch *b,
+					    enum remote_item_state when_empty,
+					    par_item_cb one_fn)
 {
 	const struct cairn_error *e;
 	struct local_run run;
@@ -354,11 +360,17 @@ static const struct cairn_error *local_exists(struct remote *r, struct remote_it
 	e = local_open_dirs(&run, false, &empty);
 	if (e == NULL && empty)
 		for (i = 0; i < n; i++)
-			items[i].state = REMOTE_MISSING;
+			items[i].state = when_empty;
 	else if (e == NULL)
-		e = local_batch(&run, n, local_exists_one);
+		e = local_batch(&run, n, one_fn);
 	local_run_release(&run);
 	return e;
+}
+
+static const struct cairn_error *local_exists(struct remote *r, struct remote_item *items,
+					      size_t n, const struct remote_batch *b)
+{
+	return local_each(r, items, n, b, REMOTE_MISSING, local_exists_one);
 }
 
 /* ---- put ---- */
@@ -826,20 +838,7 @@ static const struct cairn_error *local_del_one(void *arg, size_t i, int thread)
 static const struct cairn_error *local_del(struct remote *r, struct remote_item *items, size_t n,
 					   const struct remote_batch *b)
 {
-	const struct cairn_error *e;
-	struct local_run run;
-	bool empty;
-	size_t i;
-
-	local_run_init(&run, r, NULL, items, b);
-	e = local_open_dirs(&run, false, &empty);
-	if (e == NULL && empty)
-		for (i = 0; i < n; i++)
-			items[i].state = REMOTE_DONE;
-	else if (e == NULL)
-		e = local_batch(&run, n, local_del_one);
-	local_run_release(&run);
-	return e;
+	return local_each(r, items, n, b, REMOTE_DONE, local_del_one);
 }
 
 static void local_close(struct remote *r)
