@@ -33,6 +33,7 @@ static void cmd_on_signal(int sig)
 {
 	if (cmd_signal) {
 		/* second interrupt: stop now, leaving no temp file behind */
+		par_abort_all();
 		tempfile_cleanup_all();
 		signal(sig, SIG_DFL);
 		raise(sig);

@@ -1,16 +1,19 @@
 /*
  * cache.c: content-addressed object cache. Inserts stream into
- * <dir>/tmp/obj-XXXXXX while hashing; an object is renamed to its name only
- * once its hash is known and its bytes are durable. Large objects are synced
- * one by one (their writeback starts while they are written); small ones are
- * queued and made durable together by cache_flush with one syncfs, as git's
- * batch fsync mode does.
+ * <dir>/tmp/wN/obj-PID-N while hashing (a temp folder per thread: threads
+ * creating files in one folder wait on its lock); an object is renamed to
+ * its name only once its hash is known and its bytes are durable. Large
+ * objects are synced one by one (their writeback starts while they are
+ * written); small ones are queued and made durable together by cache_flush
+ * with one syncfs, as git's batch fsync mode does, and their new names with
+ * a second one.
  */
 #include "buildconf.h"
 
 #include "core/cache.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -32,6 +35,8 @@
 #define CACHE_WRITEBACK (8u << 20) /* start writeback every this many bytes */
 #define CACHE_PENDING_MAX 8192     /* flush automatically past this many */
 #define CACHE_CHUNK (1u << 20)
+#define CACHE_DIRSYNC_MAX 8 /* more folders with new names: one syncfs */
+#define CACHE_TMP_SHARDS 16 /* temp folders tmp/w0..w15, one per thread */
 /* an object reused by an add is touched when older than this, for gc's grace */
 #define CACHE_FRESH_NS (600LL * 1000000000LL)
 
@@ -54,6 +59,7 @@ struct cache {
 	bool chmod_needed;        /* the umask takes bits of CACHE_OBJECT_MODE away */
 	long pid;                 /* for temp names */
 	atomic_uint counter;
+	atomic_uint shards_ready; /* bit N: tmp/wN exists and is registered */
 };
 
 struct cache_writer {
@@ -269,14 +275,52 @@ const struct cairn_error *cache_read_small(char **data, size_t *len, const struc
 	return NULL;
 }
 
+/* the temp folder of the calling thread: threads creating files in one folder wait on its lock */
+static unsigned cache_shard(void)
+{
+	static atomic_uint next;
+	static _Thread_local unsigned shard = UINT_MAX;
+
+	if (shard == UINT_MAX)
+		shard = atomic_fetch_add(&next, 1) % CACHE_TMP_SHARDS;
+	return shard;
+}
+
+/* tmp/wN, made and registered for cleanup on an abnormal exit the first time it is used */
+static const struct cairn_error *cache_shard_dir(char **dir, struct cache *c, unsigned shard)
+{
+	char prefix[32];
+
+	*dir = xasprintf("%s/w%u", c->tmpdir, shard);
+	if (atomic_load(&c->shards_ready) & (1u << shard))
+		return NULL;
+	if (mkdir(*dir, 0777) < 0 && errno != EEXIST) {
+		const struct cairn_error *e = err_errno("create temp folder '%s'", *dir);
+
+		free(*dir);
+		*dir = NULL;
+		return e;
+	}
+	snprintf(prefix, sizeof(prefix), "obj-%ld-", c->pid);
+	tempfile_register_dir(*dir, prefix);
+	atomic_fetch_or(&c->shards_ready, 1u << shard);
+	return NULL;
+}
+
 const struct cairn_error *cache_writer_new(struct cache_writer **out, struct cache *c)
 {
-	struct cache_writer *w = xcalloc(1, sizeof(*w));
+	const struct cairn_error *e;
+	struct cache_writer *w;
+	char *dir;
 
+	if ((e = cache_shard_dir(&dir, c, cache_shard())) != NULL)
+		return e;
+	w = xcalloc(1, sizeof(*w));
 	w->c = c;
+	w->tmpid = -1; /* the folder is registered: an early exit removes obj-<pid>-* */
 	/* read-only from the start: no chmod per object */
 	for (;;) {
-		w->tmp = xasprintf("%s/obj-%ld-%u", c->tmpdir, c->pid, atomic_fetch_add(&c->counter, 1));
+		w->tmp = xasprintf("%s/obj-%ld-%u", dir, c->pid, atomic_fetch_add(&c->counter, 1));
 		w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			     CACHE_OBJECT_MODE);
 		if (w->fd >= 0 || errno != EEXIST)
@@ -284,13 +328,13 @@ const struct cairn_error *cache_writer_new(struct cache_writer **out, struct cac
 		free(w->tmp); /* left by an earlier process with the same pid */
 	}
 	if (w->fd < 0) {
-		const struct cairn_error *e = err_errno("create temp file in '%s'", c->tmpdir);
-
+		e = err_errno("create temp file in '%s'", dir);
+		free(dir);
 		free(w->tmp);
 		free(w);
 		return e;
 	}
-	w->tmpid = tempfile_register(w->tmp);
+	free(dir);
 	hash_init(&w->h);
 	*out = w;
 	return NULL;
@@ -492,7 +536,7 @@ const struct cairn_error *cache_flush(struct cache *c)
 {
 	const struct cairn_error *e = NULL;
 	size_t i;
-	int b;
+	int b, ndirty;
 
 	pthread_mutex_lock(&c->lock);
 	if (c->npending > 0) {
@@ -515,7 +559,21 @@ const struct cairn_error *cache_flush(struct cache *c)
 		}
 		c->npending = 0;
 	}
-	/* make the new names durable */
+	/*
+	 * Make the new names durable: an fsync per folder that has some, or
+	 * one syncfs when there are many (a folder fsync is a journal commit
+	 * each; syncfs commits them all at once).
+	 */
+	for (b = 0, ndirty = 0; b < 256; b++)
+		ndirty += c->dirty[b];
+#ifdef HAVE_SYNCFS
+	if (ndirty > CACHE_DIRSYNC_MAX) {
+		if (syncfs(c->objfd) < 0)
+			e = err_errno("sync cache");
+		memset(c->dirty, 0, sizeof(c->dirty));
+		c->newfanout = 0;
+	}
+#endif
 	for (b = 0; b < 256 && e == NULL; b++) {
 		char fan[3];
 		int fd;

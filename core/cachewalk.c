@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,37 +90,71 @@ const struct cairn_error *cachewalk_objects(const struct cache *c, cachewalk_obj
 	return e;
 }
 
-const struct cairn_error *cachewalk_temps(const struct cache *c, cachewalk_temp_cb cb, void *arg)
+/* A temp folder of cache.c: "w" and digits. */
+static bool cachewalk_is_shard(const char *name)
+{
+	size_t i;
+
+	if (name[0] != 'w' || name[1] == '\0')
+		return false;
+	for (i = 1; name[i]; i++)
+		if (name[i] < '0' || name[i] > '9')
+			return false;
+	return i <= 4;
+}
+
+/* Visit the regular files of the folder fd (named rel inside tmp/, "" for tmp/ itself). */
+static const struct cairn_error *cachewalk_temps_in(int fd, const char *rel, cachewalk_temp_cb cb,
+						   void *arg)
 {
 	const struct cairn_error *e = NULL;
-	char *tmpdir = fs_join(cache_dir(c), "tmp");
 	struct dirent *de;
-	int fd = cachewalk_open(tmpdir);
 	DIR *d;
+
+	if ((d = fdopendir(fd)) == NULL) {
+		e = err_errno("open cache temp folder");
+		close(fd);
+		return e;
+	}
+	while (e == NULL && (de = readdir(d)) != NULL) {
+		struct stat st;
+		char *name;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+			continue;
+		if (S_ISDIR(st.st_mode) && *rel == '\0' && cachewalk_is_shard(de->d_name)) {
+			int sub = openat(dirfd(d), de->d_name,
+					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+			if (sub >= 0)
+				e = cachewalk_temps_in(sub, de->d_name, cb, arg);
+			continue;
+		}
+		if (!S_ISREG(st.st_mode))
+			continue;
+		name = *rel ? xasprintf("%s/%s", rel, de->d_name) : xstrdup(de->d_name);
+		e = cb(name, &st, arg);
+		free(name);
+	}
+	closedir(d);
+	return e;
+}
+
+const struct cairn_error *cachewalk_temps(const struct cache *c, cachewalk_temp_cb cb, void *arg)
+{
+	const struct cairn_error *e;
+	char *tmpdir = fs_join(cache_dir(c), "tmp");
+	int fd = cachewalk_open(tmpdir);
 
 	if (fd < 0) {
 		e = errno == ENOENT ? NULL : err_errno("open '%s'", tmpdir);
 		free(tmpdir);
 		return e;
 	}
-	if ((d = fdopendir(fd)) == NULL) {
-		e = err_errno("open '%s'", tmpdir);
-		close(fd);
-		free(tmpdir);
-		return e;
-	}
-	while (e == NULL && (de = readdir(d)) != NULL) {
-		struct stat st;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
-			continue;
-		e = cb(de->d_name, &st, arg);
-	}
-	closedir(d);
 	free(tmpdir);
-	return e;
+	return cachewalk_temps_in(fd, "", cb, arg);
 }
 
 const struct cairn_error *cachewalk_remove_object(const struct cache *c, const struct oid *id)
@@ -135,12 +170,27 @@ const struct cairn_error *cachewalk_remove_object(const struct cache *c, const s
 
 const struct cairn_error *cachewalk_remove_temp(const struct cache *c, const char *name)
 {
-	char *path;
 	const struct cairn_error *e = NULL;
+	const char *slash = strchr(name, '/');
+	char shard[8] = "";
+	char *path;
 
-	if (strchr(name, '/') || strcmp(name, "..") == 0 || strcmp(name, ".") == 0)
+	/* a name in tmp/, or in one of its temp folders tmp/wN/ */
+	if (slash) {
+		size_t n = (size_t)(slash - name);
+
+		if (n >= sizeof(shard))
+			return err_new(CAIRN_ERR_USAGE, "bad temp file name '%s'", name);
+		memcpy(shard, name, n);
+		shard[n] = '\0';
+		if (!cachewalk_is_shard(shard))
+			return err_new(CAIRN_ERR_USAGE, "bad temp file name '%s'", name);
+		name = slash + 1;
+	}
+	if (strchr(name, '/') || strcmp(name, "..") == 0 || strcmp(name, ".") == 0 || !*name)
 		return err_new(CAIRN_ERR_USAGE, "bad temp file name '%s'", name);
-	path = xasprintf("%s/tmp/%s", cache_dir(c), name);
+	path = slash ? xasprintf("%s/tmp/%s/%s", cache_dir(c), shard, name)
+		     : xasprintf("%s/tmp/%s", cache_dir(c), name);
 	if (unlink(path) < 0 && errno != ENOENT)
 		e = err_errno("remove '%s'", path);
 	free(path);

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-enum fault_action { FAULT_KILL, FAULT_INT, FAULT_SLEEP };
+enum fault_action { FAULT_KILL, FAULT_INT, FAULT_INT2, FAULT_SLEEP };
 
 static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
 static bool fault_armed;
@@ -44,6 +44,8 @@ static void fault_init(void)
 		act = strchr(colon + 1, ':');
 		if (act && strcmp(act + 1, "int") == 0) {
 			fault_action = FAULT_INT;
+		} else if (act && strcmp(act + 1, "int2") == 0) {
+			fault_action = FAULT_INT2;
 		} else if (act && strncmp(act + 1, "sleep=", 6) == 0) {
 			fault_action = FAULT_SLEEP;
 			fault_sleep_ms = strtol(act + 7, NULL, 10);
@@ -66,6 +68,10 @@ void fault_point(const char *name)
 		raise(SIGKILL);
 		break;
 	case FAULT_INT:
+		raise(SIGINT);
+		break;
+	case FAULT_INT2: /* a second Ctrl-C: stop at once */
+		raise(SIGINT);
 		raise(SIGINT);
 		break;
 	case FAULT_SLEEP:

@@ -64,12 +64,20 @@ static void par_fail(struct par_run *r, const struct cairn_error *e)
 	atomic_store(&r->stop, true);
 }
 
+/* set from a signal handler: every run stops taking items */
+static atomic_bool par_aborted;
+
+void par_abort_all(void)
+{
+	atomic_store(&par_aborted, true);
+}
+
 static void *par_worker(void *p)
 {
 	struct par_thread *t = p;
 	struct par_run *r = t->run;
 
-	while (!atomic_load(&r->stop)) {
+	while (!atomic_load(&r->stop) && !atomic_load(&par_aborted)) {
 		size_t i = atomic_fetch_add(&r->next, 1);
 		const struct cairn_error *e;
 

@@ -10,6 +10,13 @@
 
 #include "core/error.h"
 
+/*
+ * Make every run, in every thread, stop taking new items: for a signal
+ * handler about to end the process (async-signal-safe). Runs then end
+ * without an error; the process is expected to exit.
+ */
+void par_abort_all(void);
+
 /* One unit of work; thread is 0..jobs-1, for per-thread scratch state. */
 typedef const struct cairn_error *(*par_item_cb)(void *arg, size_t i, int thread);
 /* Polled between items (by the calling thread) and once at the end; an error stops the run. */

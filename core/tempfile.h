@@ -12,7 +12,15 @@ int tempfile_register(const char *path);
 /* Forget a registered path (it was renamed into place or removed). */
 void tempfile_forget(int id);
 
-/* Unlink every registered path. Safe to call from a signal handler. */
+/*
+ * Register a folder whose entries named prefix... are this process's temp
+ * files (prefix holds the pid), for callers with more temp files at once
+ * than the path table holds. Once per folder and prefix; returns its slot
+ * or -1.
+ */
+int tempfile_register_dir(const char *dir, const char *prefix);
+
+/* Unlink every registered path and folder entry. Safe to call from a signal handler. */
 void tempfile_cleanup_all(void);
 
 #endif

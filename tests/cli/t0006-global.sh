@@ -83,7 +83,7 @@ expect_success 'SIGINT stops a command: exit 130, no temp file, no object, no po
 	truncate -s 1G big
 	{ st=0; cairn add -j 1 big >../out 2>../err || st=$?; echo $st >../rc; } &
 	i=0
-	while ! ls .cairn/cache/tmp/obj-* >/dev/null 2>&1; do
+	while ! ls .cairn/cache/tmp/w*/obj-* >/dev/null 2>&1; do
 		i=$((i + 1)); [ $i -lt 3000 ] || { echo "add never started"; exit 1; }
 		[ -s ../rc ] && break
 		sleep 0.01
@@ -94,7 +94,7 @@ expect_success 'SIGINT stops a command: exit 130, no temp file, no object, no po
 	if [ "$rc" = 0 ]; then echo "# add finished before the signal; nothing to check"; exit 0; fi
 	test "$rc" = 130 || { echo "exit $rc"; cat ../err; exit 1; }
 	grep_q "^cairn: error: .*interrupted" ../err &&
-	path_is_missing big.cairn && test -z "$(ls .cairn/cache/tmp)" &&
+	path_is_missing big.cairn && test -z "$(find .cairn/cache/tmp -type f)" &&
 	no_grep "^/big$" .gitignore && rm big
 '
 

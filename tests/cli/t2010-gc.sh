@@ -108,6 +108,15 @@ expect_success 'stale temp files of interrupted inserts go; fresh ones stay' '
 	rm .cairn/cache/tmp/obj-new
 '
 
+expect_success 'stale temp files in the per-thread temp folders go too; other folders are left alone' '
+	mkdir -p .cairn/cache/tmp/w3 .cairn/cache/tmp/keep && echo partial >.cairn/cache/tmp/w3/obj-9-1 &&
+	echo mine >.cairn/cache/tmp/keep/obj-9-2 &&
+	age .cairn/cache/tmp/w3/obj-9-1 && age .cairn/cache/tmp/keep/obj-9-2 &&
+	cairn gc -w >out && grep_q "^removed temp file tmp/w3/obj-9-1 (8 B)$" out &&
+	path_is_missing .cairn/cache/tmp/w3/obj-9-1 && path_is_file .cairn/cache/tmp/keep/obj-9-2 &&
+	rm -r .cairn/cache/tmp/keep
+'
+
 expect_success 'the quarantine is never touched' '
 	mkdir -p .cairn/tmp/quarantine && echo q >.cairn/tmp/quarantine/x &&
 	age .cairn/tmp/quarantine/x && CAIRN_GC_GRACE=0 cairn gc -q -w &&

@@ -12,7 +12,7 @@ head -c 9000000 /dev/urandom >d/sub/big
 cp -r d d.orig
 
 clean_after() { # no temp files, no pointer, the lock free and empty
-	ls .cairn/cache/tmp >tmps 2>/dev/null; test ! -s tmps &&
+	find .cairn/cache/tmp -type f >tmps 2>/dev/null; test ! -s tmps &&
 	objects_ok .cairn/cache && test ! -s .cairn/tmp/lock && flock -n .cairn/tmp/lock true
 }
 
@@ -30,6 +30,13 @@ expect_success 'interrupted after the copies, before the pointer: exit 130' '
 	rm -rf .cairn/cache &&
 	must_fail --code=130 env CAIRN_TEST_FAULT=cache-finish:41:int cairn add d &&
 	path_is_missing d.cairn && clean_after
+'
+
+expect_success 'a second Ctrl-C stops at once, still leaving no temp file of hundreds' '
+	mkdir many && for i in $(seq 1 600); do echo "n$i" >many/f$i; done &&
+	must_fail --code=130 env CAIRN_TEST_FAULT=cache-finish:500:int2 cairn add many &&
+	path_is_missing many.cairn && find .cairn/cache/tmp -type f >tmps && test ! -s tmps &&
+	objects_ok .cairn/cache && rm -rf many
 '
 
 expect_success 'a rerun after an interrupt completes' '

@@ -50,7 +50,7 @@ expect_success 'a flipped byte on the remote is detected and never enters the ca
 	must_fail --code=1 cairn pull 2>err &&
 	grep_q "^cairn: error: .data/l1/mid.: object $id on remote .origin. is corrupt" err &&
 	path_is_missing "$(objpath .cairn/cache $id)" && path_is_missing data &&
-	test -z "$(ls .cairn/cache/tmp)" &&
+	test -z "$(find .cairn/cache/tmp -type f)" &&
 	printf "mid\n" >"$f" && chmod a-w "$f" &&
 	cairn pull >out && diff -r ../a/data data
 '

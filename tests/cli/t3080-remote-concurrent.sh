@@ -52,7 +52,7 @@ expect_success 'a fetch interrupted with SIGINT: exit 130, no temp file, the rer
 	git clone -q a i && cd i
 	rc=0 && CAIRN_TEST_FAULT=remote-get:12:int cairn fetch -j 1 >out 2>err || rc=$?
 	test $rc = 130 && grep_q "^cairn: error: interrupted$" err &&
-	test -z "$(ls .cairn/cache/tmp)" && objects_ok .cairn/cache &&
+	test -z "$(find .cairn/cache/tmp -type f)" && objects_ok .cairn/cache &&
 	cairn pull >out && cmp ../a/big big && diff -r ../a/many many
 '
 

@@ -219,6 +219,10 @@ static void test_cachewalk__objects_and_temps(void)
 	ok_noerr(cachewalk_remove_temp(cache, "obj-stale"), "remove it");
 	ok_noerr(cachewalk_remove_temp(cache, "obj-stale"), "removing it again is fine");
 	is_err(cachewalk_remove_temp(cache, "../x"), CAIRN_ERR_USAGE, "a path is refused");
+	is_err(cachewalk_remove_temp(cache, "w1/../../x"), CAIRN_ERR_USAGE, "so is one through a temp folder");
+	is_err(cachewalk_remove_temp(cache, "wx/obj"), CAIRN_ERR_USAGE, "and another folder");
+	is_err(cachewalk_remove_temp(cache, "w1/"), CAIRN_ERR_USAGE, "and a folder alone");
+	ok_noerr(cachewalk_remove_temp(cache, "w1/obj-1-1"), "a temp folder's file is a temp name");
 	ok_noerr(cachewalk_remove_object(cache, &loose), "remove an object");
 	ok(!cache_has(cache, &loose), "it is gone");
 	nobj = 0;
