@@ -1,8 +1,9 @@
 /*
  * push.c: cairn push [PATH...]: send the objects tracked outputs need to a
  * remote: file objects first, then manifests leaves first, asking the
- * remote what it has (nothing it holds is sent again). Takes no lock: it
- * only reads the cache. See cairn-push(1).
+ * remote what it has (nothing it holds is sent again); --verify then reads
+ * every object back. Takes no lock: it only reads the cache. See
+ * cairn-push(1).
  */
 #include "buildconf.h"
 
@@ -17,11 +18,31 @@
 static const struct opt_spec push_opts[] = {
 	{ 'r', "remote", "NAME", "push to this remote instead of core.remote" },
 	{ 'j', "jobs", "N", "transfers at a time (default: remote.NAME.jobs)" },
+	{ 0, "verify", NULL, "then download every object and check its hash" },
 	CMD_XFER_REV_OPTS,
 	{ 0, NULL, NULL, NULL },
 };
 
-enum { PUSH_REMOTE, PUSH_JOBS, PUSH_REV };
+enum { PUSH_REMOTE, PUSH_JOBS, PUSH_VERIFY, PUSH_REV };
+
+/* Read back what the outputs need from the remote, hash-checking every byte. */
+static const struct cairn_error *push_verify(struct cmd_ctx *c, struct cmd_xfer *x)
+{
+	const struct cairn_error *e;
+	struct xfer_result res;
+
+	e = xfer_verify(&res, x->remote, x->cache, &x->outs, &x->opts);
+	cmd_xfer_progress_done(x);
+	if (err_is(e, CAIRN_ERR_CORRUPT))
+		e = err_hint(e, "delete that object from the remote, then push again");
+	if (e == NULL && (e = cmd_xfer_missing(&res, "not on the remote after the push")) != NULL)
+		e = err_hint(e, "push again; if it keeps failing, the remote loses data");
+	if (e == NULL && !c->quiet)
+		printf("verified %llu object%s (%s) on '%s'\n", (unsigned long long)res.transferred,
+		       res.transferred == 1 ? "" : "s", cmd_size(res.bytes), x->remote->name);
+	xfer_result_release(&res);
+	return e;
+}
 
 static const struct cairn_error *cmd_push(struct cmd_ctx *c)
 {
@@ -49,6 +70,8 @@ static const struct cairn_error *cmd_push(struct cmd_ctx *c)
 	}
 	if (e == NULL && (e = cmd_xfer_missing(&res, "not in the cache, not pushed")) != NULL)
 		e = err_hint(e, "fetch or add the data where it exists, then push again");
+	if (e == NULL && opt_given(c, PUSH_VERIFY) && x.outs.n)
+		e = push_verify(c, &x);
 	xfer_result_release(&res);
 	cmd_xfer_close(&x);
 	return e;

@@ -21,6 +21,12 @@ struct cache_writer;
 
 /* Open (creating if needed) the cache at dir. Caller frees with cache_close. */
 const struct cairn_error *cache_open(struct cache **out, const char *dir);
+/*
+ * A cache that keeps nothing: its writers only hash and compare with the
+ * expected id (cache_writer_finish's CORRUPT), and it never holds an
+ * object. Downloading into it checks what a remote holds (push --verify).
+ */
+const struct cairn_error *cache_open_checker(struct cache **out);
 /* Close; objects not yet flushed are discarded (their temp files removed). */
 void cache_close(struct cache *c);
 

@@ -523,3 +523,36 @@ done:
 	xplan_release(&p);
 	return e;
 }
+
+/* ---- verify ---- */
+
+const struct cairn_error *xfer_verify(struct xfer_result *res, struct remote *r, struct cache *c,
+				      const struct out_list *outs, const struct xfer_opts *opts)
+{
+	const struct cairn_error *e;
+	struct cache *checker;
+	struct xplan p;
+	size_t i, *idx = NULL;
+
+	xplan_init(&p, res, r, c, opts);
+	if ((e = xplan_build(&p, outs, false)) != NULL)
+		goto done;
+	/* download everything into a cache that only hashes: what a clone would get */
+	idx = xcalloc(p.ids.n ? p.ids.n : 1, sizeof(*idx));
+	for (i = 0; i < p.ids.n; i++) {
+		idx[i] = i;
+		p.o[i].where = 0;
+	}
+	if ((e = cache_open_checker(&checker)) != NULL)
+		goto done;
+	p.c = checker;
+	e = xplan_batch(&p, XFER_GET, idx, p.ids.n, "verifying");
+	p.c = c;
+	cache_close(checker);
+	if (e == NULL)
+		xplan_finish(&p, outs->n, XFER_LOCAL);
+done:
+	free(idx);
+	xplan_release(&p);
+	return e;
+}

@@ -90,4 +90,13 @@ const struct cairn_error *xfer_fetch(struct xfer_result *res, struct remote *r, 
 const struct cairn_error *xfer_status(struct xfer_result *res, struct remote *r, struct cache *c,
 				      const struct out_list *outs, const struct xfer_opts *opts);
 
+/*
+ * Download every object the outputs need (as far as the cache's manifests
+ * tell) and check it hashes to its name, keeping nothing: res->transferred
+ * counts the objects verified, res->missing lists those the remote lacks,
+ * and a corrupt one is a CORRUPT error naming the path that needs it.
+ */
+const struct cairn_error *xfer_verify(struct xfer_result *res, struct remote *r, struct cache *c,
+				      const struct out_list *outs, const struct xfer_opts *opts);
+
 #endif

@@ -3,7 +3,8 @@
 # objects, manifests), that a second push sends nothing, presence asked of
 # the remote (C26), remotes by name and default, unreachable and unwritable
 # folders, corrupt and missing cache objects, a damaged object on the remote
-# replaced (C42, as far as a local remote allows), zero-byte objects (C48)
+# replaced (C42, as far as a local remote allows), push --verify reading
+# every object back (C42), zero-byte objects (C48)
 # and awkward names (C38).
 . "$CAIRN_SRCDIR/tests/cli/lib.sh"
 
@@ -173,6 +174,17 @@ expect_success '-j 1 works like the default' '
 
 expect_success 'a path that is not tracked is an error' '
 	must_fail --code=1 cairn push nothing-here 2>err && grep_q "^cairn: error:" err
+'
+
+expect_success 'push --verify reads every object back and checks its hash (C42)' '
+	cairn push --verify >out && grep_q "^verified 22 objects (.*) on .origin.$" out &&
+	id=$(sha256 data/a) && o="$TRASH/store/sha256/$(echo $id | cut -c1-2)/$(echo $id | cut -c3-)" &&
+	chmod u+w "$o" && echo ONE >"$o" &&
+	cairn push >out && grep_q "^everything is on" out &&
+	must_fail --code=1 cairn push --verify >out 2>err &&
+	grep_q "^cairn: error: .data/a.: object $id on remote .origin. is corrupt" err &&
+	grep_q "^cairn: hint: delete that object from the remote, then push again" err &&
+	rm -f "$o" && cairn push -q --verify && test -f "$o"
 '
 
 test_done

@@ -44,6 +44,10 @@ expect_success 'a second push sends nothing' '
 	cairn push >out && grep_q "^everything is on .s3. already (14 objects)" out
 '
 
+expect_success 'push --verify downloads and hash-checks every object from S3 (C42)' '
+	cairn push --verify >out && grep_q "^verified 14 objects" out
+'
+
 expect_success 'pull into an empty cache restores every file byte for byte (C38, C48)' '
 	rm -rf .cairn/cache d empty.bin big.bin &&
 	cairn pull >out && grep_q "^fetched 1[34] objects" out &&
