@@ -282,9 +282,21 @@ static const struct cairn_error *xplan_build(struct xplan *p, const struct out_l
 	free(want);
 	if (e)
 		return e;
-	for (i = 0; i < p->ids.n; i++)
-		if (p->o[i].parsed || cache_has(p->c, &p->ids.v[i]))
+	for (i = 0; i < p->ids.n; i++) {
+		uint64_t size;
+
+		if (p->o[i].parsed) {
 			p->o[i].where |= XFER_LOCAL;
+		} else if (cache_has_size(p->c, &p->ids.v[i], &size)) {
+			/*
+			 * The cached object's size is the truth (its bytes hash to its
+			 * name); a pointer or manifest that records another would make
+			 * every push find the remote copy "damaged" and send it again.
+			 */
+			p->o[i].where |= XFER_LOCAL;
+			p->o[i].size = size;
+		}
+	}
 	p->res->needed = p->ids.n;
 	return NULL;
 }

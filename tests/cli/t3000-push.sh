@@ -187,4 +187,11 @@ expect_success 'push --verify reads every object back and checks its hash (C42)'
 	rm -f "$o" && cairn push -q --verify && test -f "$o"
 '
 
+expect_success 'a pointer recording a wrong size is pushed once, not on every push' '
+	echo sized >sz && cairn -q add sz && sed -i "s/^  size: 6$/  size: 9/" sz.cairn &&
+	grep_q "^  size: 9$" sz.cairn &&
+	cairn push sz >out && grep_q "^pushed 1 object (6 B)" out &&
+	cairn push sz >out && grep_q "^everything is on .origin. already (1 object)" out
+'
+
 test_done
