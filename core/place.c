@@ -1,8 +1,9 @@
 /*
- * place.c: the queue is cut into chunks of at most PLACE_CHUNK files of one
- * folder; each chunk opens its folder once (beneath the root, refusing
- * symlinks) and places its files. Threads write to different folders most
- * of the time, so they rarely contend for a folder's lock.
+ * place.c: the queue is cut into chunks of files of one folder, at most
+ * PLACE_CHUNK files or PLACE_CHUNK_BYTES; each chunk opens its folder once
+ * (beneath the root, refusing symlinks) and places its files. Threads
+ * write to different folders most of the time, so they rarely contend for
+ * a folder's lock.
  */
 #include "buildconf.h"
 
@@ -23,7 +24,8 @@
 #include "core/work.h"
 #include "core/xmalloc.h"
 
-#define PLACE_CHUNK 64
+#define PLACE_CHUNK 256                 /* files: a folder of small files is one chunk */
+#define PLACE_CHUNK_BYTES (32ull << 20) /* bytes: big files still spread over the threads */
 
 struct place_job {
 	const char *dir;  /* shared by the jobs of one folder (owned by the queue) */
@@ -36,6 +38,7 @@ struct place_job {
 
 struct place_chunk {
 	size_t first, n;
+	uint64_t bytes;
 };
 
 struct place_queue {
@@ -159,12 +162,15 @@ const struct cairn_error *place_run(uint64_t *placed, struct place_queue *q, str
 	for (i = 0; i < q->n; i++) {
 		struct place_chunk *c = r.nchunks ? &r.chunks[r.nchunks - 1] : NULL;
 
-		if (c && c->n < PLACE_CHUNK && q->v[c->first].dir == q->v[i].dir) {
+		if (c && c->n < PLACE_CHUNK && c->bytes < PLACE_CHUNK_BYTES &&
+		    q->v[c->first].dir == q->v[i].dir) {
 			c->n++;
+			c->bytes += q->v[i].size;
 			continue;
 		}
 		r.chunks[r.nchunks].first = i;
 		r.chunks[r.nchunks].n = 1;
+		r.chunks[r.nchunks].bytes = q->v[i].size;
 		r.nchunks++;
 	}
 	e = par_run(r.nchunks, w->digest.jobs, place_item, &r, w->digest.cancel,
