@@ -389,6 +389,16 @@ static void xplan_finish(struct xplan *p, size_t nouts, unsigned char present)
 		qsort(res->missing, res->nmissing, sizeof(*res->missing), xfer_missing_cmp);
 }
 
+/* Every plan index, in order (caller frees): a batch over the whole plan. */
+static size_t *xplan_all(const struct xplan *p)
+{
+	size_t i, *idx = xcalloc(p->ids.n ? p->ids.n : 1, sizeof(*idx));
+
+	for (i = 0; i < p->ids.n; i++)
+		idx[i] = i;
+	return idx;
+}
+
 static void xplan_init(struct xplan *p, struct xfer_result *res, struct remote *r,
 		       struct cache *c, const struct xfer_opts *opts)
 {
@@ -445,9 +455,7 @@ const struct cairn_error *xfer_push(struct xfer_result *res, struct remote *r, s
 	if ((e = xplan_build(&p, outs, false)) != NULL)
 		goto done;
 	/* ask about every object: what is on the remote is never guessed */
-	idx = xcalloc(p.ids.n ? p.ids.n : 1, sizeof(*idx));
-	for (i = 0; i < p.ids.n; i++)
-		idx[i] = i;
+	idx = xplan_all(&p);
 	e = xplan_batch(&p, XFER_EXISTS, idx, p.ids.n, "checking");
 	for (i = 0; e == NULL && i < p.ids.n; i++)
 		if (p.o[i].where == (XFER_LOCAL | XFER_REMOTE))
@@ -519,14 +527,12 @@ const struct cairn_error *xfer_status(struct xfer_result *res, struct remote *r,
 {
 	const struct cairn_error *e;
 	struct xplan p;
-	size_t i, *idx = NULL;
+	size_t *idx = NULL;
 
 	xplan_init(&p, res, r, c, opts);
 	if ((e = xplan_build(&p, outs, true)) != NULL)
 		goto done;
-	idx = xcalloc(p.ids.n ? p.ids.n : 1, sizeof(*idx));
-	for (i = 0; i < p.ids.n; i++)
-		idx[i] = i;
+	idx = xplan_all(&p);
 	if ((e = xplan_batch(&p, XFER_EXISTS, idx, p.ids.n, "checking")) != NULL)
 		goto done;
 	xplan_finish(&p, outs->n, XFER_LOCAL | XFER_REMOTE);
@@ -550,11 +556,9 @@ const struct cairn_error *xfer_verify(struct xfer_result *res, struct remote *r,
 	if ((e = xplan_build(&p, outs, false)) != NULL)
 		goto done;
 	/* download everything into a cache that only hashes: what a clone would get */
-	idx = xcalloc(p.ids.n ? p.ids.n : 1, sizeof(*idx));
-	for (i = 0; i < p.ids.n; i++) {
-		idx[i] = i;
+	idx = xplan_all(&p);
+	for (i = 0; i < p.ids.n; i++)
 		p.o[i].where = 0;
-	}
 	if ((e = cache_open_checker(&checker)) != NULL)
 		goto done;
 	p.c = checker;
