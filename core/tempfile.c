@@ -38,6 +38,7 @@ struct tempfile_dir {
 
 static struct tempfile_dir tempfile_dirs[TEMPFILE_DIRS];
 static atomic_int tempfile_used; /* live or claimed file slots */
+static atomic_int tempfile_ndirs; /* folder slots ever claimed (never freed) */
 
 int tempfile_register(const char *path)
 {
@@ -81,6 +82,7 @@ int tempfile_register_dir(const char *dir, const char *prefix)
 		int expect = 0;
 
 		if (atomic_compare_exchange_strong(&tempfile_dirs[i].state, &expect, 1)) {
+			atomic_fetch_add(&tempfile_ndirs, 1);
 			memcpy(tempfile_dirs[i].path, dir, len + 1);
 			memcpy(tempfile_dirs[i].prefix, prefix, plen + 1);
 			atomic_store(&tempfile_dirs[i].state, 2);
@@ -124,9 +126,12 @@ void tempfile_cleanup_all(void)
 {
 	int i, pass;
 
-	for (i = 0; i < TEMPFILE_SLOTS; i++)
+	/* the slots are 4 KiB apart: reading them all would fault in every page */
+	for (i = 0; i < TEMPFILE_SLOTS && atomic_load(&tempfile_used) > 0; i++)
 		if (atomic_load(&tempfile_table[i].state) == 2)
 			unlink(tempfile_table[i].path);
+	if (atomic_load(&tempfile_ndirs) == 0)
+		return;
 	/*
 	 * Other threads may still be making the file of the item they are on:
 	 * sweep again until a pass finds nothing (a few passes at most).
