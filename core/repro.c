@@ -459,6 +459,15 @@ static const struct cairn_error *repro_preflight(struct repro_run *r)
 
 		if (!r->sel[i] || s->frozen)
 			continue;
+		if (*s->wdir) {
+			int dfd;
+
+			e = fs_open_dir_beneath(&dfd, repo->rootfd, s->wdir, false);
+			if (e == NULL)
+				close(dfd);
+			else if (!err_is(e, CAIRN_ERR_NOT_FOUND)) /* an earlier stage may make it */
+				return err_wrap(e, "working folder of stage '%s'", s->name);
+		}
 		for (j = 0; j < s->ndeps; j++) {
 			struct stat st;
 			bool there = s->deps[j].external
@@ -703,7 +712,7 @@ static const struct cairn_error *repro_start(struct repro_run *r, size_t i)
 	struct runner_opts ro = { NULL, r->o->out_fd, NULL };
 	char *script = runner_script(s->cmd, s->ncmd);
 	char *cwd = fs_join(r->c.w->repo->root, s->wdir);
-	struct stat st;
+	int dfd = -1;
 	size_t j;
 
 	if ((e = repro_mark(r->c.w, s->name, true)) != NULL)
@@ -713,11 +722,18 @@ static const struct cairn_error *repro_start(struct repro_run *r, size_t i)
 					j < s->nouts ? s->outs[j].rel : s->metrics[j - s->nouts].rel,
 					r->o->force)))
 			goto done;
-	if (stat(cwd, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		e = err_new(CAIRN_ERR_NOT_FOUND, "working folder '%s' of stage '%s' does not exist",
-			    s->wdir, s->name);
+	/* a real folder of the work tree: a symlink on the way could lead anywhere */
+	if (*s->wdir && (e = fs_open_dir_beneath(&dfd, r->c.w->repo->rootfd, s->wdir, false))) {
+		if (err_is(e, CAIRN_ERR_NOT_FOUND))
+			e = err_new(CAIRN_ERR_NOT_FOUND,
+				    "working folder '%s' of stage '%s' does not exist", s->wdir,
+				    s->name);
+		else
+			e = err_wrap(e, "working folder of stage '%s'", s->name);
 		goto done;
 	}
+	if (dfd >= 0)
+		close(dfd);
 	ro.cwd = cwd;
 	if (r->cur[i].image) {
 		char **argv = docker_argv(r->cur[i].image, r->c.w->repo->root, cwd, script);
