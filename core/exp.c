@@ -21,11 +21,14 @@
 
 #include <git2.h>
 
+#include "core/cache.h"
 #include "core/checkout.h"
 #include "core/fsutil.h"
 #include "core/gitutil.h"
+#include "core/lockfile.h"
 #include "core/out.h"
 #include "core/params.h"
+#include "core/ptr.h"
 #include "core/repo.h"
 #include "core/rev.h"
 #include "core/runner.h"
@@ -650,6 +653,65 @@ static const struct cairn_error *exp_dirty(bool *dirty, struct repo *r)
 	return NULL;
 }
 
+/* The first path a safe checkout would overwrite (untracked or ignored). */
+static int exp_conflict_cb(git_checkout_notify_t why, const char *path,
+			   const git_diff_file *baseline, const git_diff_file *target,
+			   const git_diff_file *workdir, void *payload)
+{
+	char **first = payload;
+
+	(void)why;
+	(void)baseline;
+	(void)target;
+	(void)workdir;
+	if (*first == NULL)
+		*first = xstrdup(path);
+	return 0;
+}
+
+/*
+ * Can the experiment's cached outputs be put in the workspace? Each must be
+ * in the cache, and without force none may replace data the cache lacks.
+ */
+static const struct cairn_error *exp_outs_safe(struct work *w, const struct out_list *outs,
+					       const struct exp_info *in, bool force)
+{
+	const struct cairn_error *e = NULL;
+	struct buf lost = BUF_INIT;
+	size_t i, n = 0;
+
+	buf_init(&lost);
+	for (i = 0; i < outs->n && e == NULL; i++) {
+		struct lockfile_entry now;
+
+		if (!cache_has(w->cache, &outs->v[i].ptr->id)) {
+			e = err_hint(err_new(CAIRN_ERR_NOT_FOUND,
+					     "output '%s' of experiment '%s' is not in the cache",
+					     outs->v[i].rel, in->name),
+				     "fetch it first: cairn fetch --rev %s", in->ref);
+			break;
+		}
+		if (force)
+			continue;
+		e = stageout_hash(&now, w, outs->v[i].rel, false, false);
+		free(now.path);
+		if (err_is(e, CAIRN_ERR_NOT_FOUND)) {
+			e = NULL;
+			continue;
+		}
+		if (e || oid_equal(&now.id, &outs->v[i].ptr->id) || cache_has(w->cache, &now.id))
+			continue;
+		buf_addf(&lost, "%s'%s'", n++ ? ", " : "", outs->v[i].rel);
+	}
+	if (e == NULL && n)
+		e = err_hint(err_new(CAIRN_ERR_WOULD_CLOBBER,
+				     "applying '%s' would overwrite data that is not in the cache: %s",
+				     in->name, lost.s),
+			     "save it with 'cairn add' or move it away, or use --force to overwrite it");
+	buf_release(&lost);
+	return e;
+}
+
 const struct cairn_error *exp_apply(struct repo *r, const char *name, bool force)
 {
 	const struct cairn_error *e;
@@ -659,8 +721,10 @@ const struct cairn_error *exp_apply(struct repo *r, const char *name, bool force
 	struct checkout_opts copts = { 0 };
 	struct exp_info in;
 	struct work w;
-	bool dirty = false;
+	bool dirty = false, opened = false;
+	char *clash = NULL;
 	size_t i;
+	int rc;
 
 	if ((e = exp_find(&in, r, name)) != NULL)
 		return e;
@@ -672,28 +736,50 @@ const struct cairn_error *exp_apply(struct repo *r, const char *name, bool force
 			     "commit or stash them, or use --force to overwrite them");
 		goto done;
 	}
+	/* everything is checked before anything is written */
+	if ((e = work_open(&w, r)) != NULL)
+		goto done;
+	opened = true;
+	if ((e = stageout_rev_locked(&outs, r, in.commit)) != NULL)
+		goto done;
+	if ((e = exp_outs_safe(&w, &outs, &in, force)) != NULL)
+		goto done;
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
-	if (git_revparse_single(&obj, r->git, in.commit) < 0 ||
-	    git_checkout_tree(r->git, obj, &co) < 0) {
+	co.checkout_strategy = GIT_CHECKOUT_DONT_UPDATE_INDEX |
+			       (force ? GIT_CHECKOUT_FORCE
+				      : GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DONT_OVERWRITE_IGNORED);
+	co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
+	co.notify_cb = exp_conflict_cb;
+	co.notify_payload = &clash;
+	if (git_revparse_single(&obj, r->git, in.commit) < 0) {
 		e = err_git("apply experiment '%s'", name);
 		goto done;
 	}
-	/* the experiment's outputs, from the cache */
-	if ((e = work_open(&w, r)) != NULL)
+	/* a safe checkout changes nothing when it finds a conflict */
+	if ((rc = git_checkout_tree(r->git, obj, &co)) < 0) {
+		if (rc == GIT_ECONFLICT && clash)
+			e = err_hint(err_new(CAIRN_ERR_WOULD_CLOBBER,
+					     "applying '%s' would overwrite '%s', which is not "
+					     "committed",
+					     name, clash),
+				     "commit, stash or move it away, or use --force to overwrite it");
+		else
+			e = err_git_code(rc, "apply experiment '%s'", name);
 		goto done;
+	}
+	/* the experiment's outputs, from the cache */
 	copts.force = force;
-	e = stageout_collect(&outs, r, NULL, 0);
 	for (i = 0; e == NULL && i < outs.n; i++) {
 		struct checkout_result res;
 
-		if (strcmp(outs.v[i].ptr_rel, "cairn.lock") == 0)
-			e = checkout_out(&res, &w, &outs.v[i], &copts);
+		e = checkout_out(&res, &w, &outs.v[i], &copts);
 	}
-	work_close(&w);
 done:
+	if (opened)
+		work_close(&w);
 	out_list_release(&outs);
 	git_object_free(obj);
+	free(clash);
 	free(in.name);
 	free(in.ref);
 	free(in.reason);
