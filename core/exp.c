@@ -362,8 +362,12 @@ static const struct cairn_error *exp_start(struct exp_job *j, struct repo *r,
 					   const struct exp_run_opts *o)
 {
 	const struct cairn_error *e;
+	/*
+	 * What the cache lacks is not checked out: repro makes the outputs
+	 * again, and names a dependency that nothing can make.
+	 */
 	char *argv[] = { (char *)"/bin/sh", (char *)"-c",
-			 (char *)"\"$0\" -C \"$1\" -q checkout && exec \"$0\" -C \"$1\" repro",
+			 (char *)"\"$0\" -C \"$1\" -q checkout; exec \"$0\" -C \"$1\" repro",
 			 (char *)o->self, NULL, NULL };
 	struct runner_opts ro = { NULL, -1, NULL };
 	size_t i;
