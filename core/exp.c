@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -284,6 +285,7 @@ static const struct cairn_error *exp_commit(struct repo *r, const char *wt, cons
 	git_strarray paths = { &pattern, 1 };
 	struct buf msg = BUF_INIT;
 	size_t i;
+	int rc = 0;
 
 	buf_init(&msg);
 	if (git_repository_open(&g, wt) < 0 || git_repository_index(&idx, g) < 0 ||
@@ -306,8 +308,11 @@ static const struct cairn_error *exp_commit(struct repo *r, const char *wt, cons
 		buf_addf(&msg, "%s\n", s->set[i]);
 	if (git_commit_create(&commit_id, g, NULL, sig, sig, NULL, msg.s, tree, 1,
 			      (const git_commit **)&parent) < 0 ||
-	    git_reference_create(&ref, r->git, refname, &commit_id, 1, msg.s) < 0)
-		e = err_git("record experiment '%s'", s->name);
+	    (rc = git_reference_create(&ref, r->git, refname, &commit_id, 0, msg.s)) < 0)
+		e = rc == GIT_EEXISTS ? err_new(CAIRN_ERR_EXISTS,
+						"experiment '%s' was recorded meanwhile by another run",
+						s->name)
+				      : err_git("record experiment '%s'", s->name);
 done:
 	git_reference_free(ref);
 	git_commit_free(parent);
@@ -326,7 +331,8 @@ struct exp_job {
 	struct exp_spec *spec;
 	char *wt;
 	char *log;
-	int logfd;
+	int logfd;     /* the log, flock'ed while the experiment runs: its claim on the name */
+	bool claimed;  /* the name is ours: failures and logs are recorded */
 	pid_t pid;
 	bool done;
 };
@@ -357,6 +363,48 @@ static void exp_record_failure(const char *dir, const char *name, const char *re
 	free(text);
 }
 
+/*
+ * Claim the experiment's name for this run: its log, locked until the run
+ * ends (a lock dies with its holders, so a killed run leaves no claim).
+ * Another run of the same name and baseline, from any worktree, holds it.
+ */
+static const struct cairn_error *exp_claim(struct exp_job *j, struct repo *r,
+					   const char *baseline, const char *dir)
+{
+	char *refname = exp_refname(baseline, j->spec->name), *failed;
+	git_reference *ref = NULL;
+	bool exists;
+
+	j->log = xasprintf("%s/%s.log", dir, j->spec->name);
+	j->logfd = open(j->log, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (j->logfd < 0) {
+		free(refname);
+		return err_errno("create '%s'", j->log);
+	}
+	if (flock(j->logfd, LOCK_EX | LOCK_NB) < 0) {
+		free(refname);
+		if (errno == EWOULDBLOCK)
+			return err_hint(err_new(CAIRN_ERR_LOCKED,
+						"experiment '%s' is already running",
+						j->spec->name),
+					"wait for it, or name this one differently with -n");
+		return err_errno("lock '%s'", j->log);
+	}
+	exists = git_reference_lookup(&ref, r->git, refname) == 0;
+	git_reference_free(ref);
+	free(refname);
+	if (exists)
+		return err_hint(err_new(CAIRN_ERR_EXISTS, "experiment '%s' exists", j->spec->name),
+				"remove it first: cairn exp remove %s", j->spec->name);
+	if (ftruncate(j->logfd, 0) < 0)
+		return err_errno("truncate '%s'", j->log);
+	j->claimed = true;
+	failed = xasprintf("%s/%s.failed", dir, j->spec->name);
+	unlink(failed); /* a new run replaces an old failure */
+	free(failed);
+	return NULL;
+}
+
 static const struct cairn_error *exp_start(struct exp_job *j, struct repo *r,
 					   const char *baseline, const char *dir,
 					   const struct exp_run_opts *o)
@@ -372,10 +420,8 @@ static const struct cairn_error *exp_start(struct exp_job *j, struct repo *r,
 	struct runner_opts ro = { NULL, -1, NULL };
 	size_t i;
 
-	j->log = xasprintf("%s/%s.log", dir, j->spec->name);
-	j->logfd = open(j->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (j->logfd < 0)
-		return err_errno("create '%s'", j->log);
+	if ((e = exp_claim(j, r, baseline, dir)) != NULL)
+		return e;
 	if ((e = wtree_add(&j->wt, r, baseline, j->spec->name)) != NULL)
 		return e;
 	if ((e = exp_copy_changes(r, j->wt)) != NULL)
@@ -392,21 +438,21 @@ static void exp_end(struct exp_job *j, struct repo *r, const char *dir, const ch
 		    size_t *failed, const struct exp_run_opts *o)
 {
 	if (reason) {
-		exp_record_failure(dir, j->spec->name, reason);
+		if (j->claimed) /* a run that did not get the name leaves its record alone */
+			exp_record_failure(dir, j->spec->name, reason);
 		(*failed)++;
 	}
 	if (o->event)
-		o->event(j->spec->name, true, reason, j->log, o->event_arg);
-	if (j->logfd >= 0)
-		close(j->logfd);
-	j->logfd = -1;
+		o->event(j->spec->name, true, reason, j->claimed ? j->log : NULL, o->event_arg);
 	if (j->wt)
 		(void)wtree_remove(r, j->wt);
 	free(j->wt);
 	j->wt = NULL;
-	if (reason == NULL && j->log) {
-		unlink(j->log); /* a finished experiment keeps no log */
-	}
+	if (reason == NULL && j->claimed)
+		unlink(j->log); /* a finished experiment keeps no log (unlinked while claimed) */
+	if (j->logfd >= 0)
+		close(j->logfd);
+	j->logfd = -1;
 	j->pid = 0;
 	j->done = true;
 }
@@ -444,10 +490,6 @@ const struct cairn_error *exp_run(size_t *failed, struct repo *r, struct exp_spe
 	jobs = xcalloc(n, sizeof(*jobs));
 	pids = xcalloc(n, sizeof(pid_t));
 	for (i = 0; i < n; i++) {
-		char *old = xasprintf("%s/%s.failed", dir, v[i].name);
-
-		unlink(old); /* a new run replaces an old failure */
-		free(old);
 		jobs[i].spec = &v[i];
 		jobs[i].logfd = -1;
 	}
