@@ -826,11 +826,12 @@ static const struct cairn_error *repro_decide(struct repro_run *r, size_t i)
 			r->state[i] = ST_DONE;
 			goto done;
 		}
-		if (!err_is(e, CAIRN_ERR_WOULD_CLOBBER)) {
-			free(text);
-			goto fail;
-		}
-		e = NULL; /* workspace data in the way: run the command, which owns its outputs */
+		/*
+		 * The run cache is a shortcut: when restoring fails (workspace data
+		 * in the way, an executable cache.type cannot place, a corrupt
+		 * object), the command runs and makes its outputs itself.
+		 */
+		e = NULL;
 	}
 	if (e) {
 		free(text);
