@@ -213,8 +213,10 @@ static const struct cairn_error *exp_cmd_remove(struct cmd_ctx *c)
 
 static const struct opt_spec exp_sync_opts[] = {
 	{ 'j', "jobs", "N", "transfer N objects at once" },
+	{ 'f', "force", NULL, "replace experiments that differ on the other side" },
 	{ 0, NULL, NULL, NULL },
 };
+enum { EY_JOBS, EY_FORCE };
 
 static const struct cairn_error *exp_cmd_sync(struct cmd_ctx *c, bool push)
 {
@@ -222,11 +224,16 @@ static const struct cairn_error *exp_cmd_sync(struct cmd_ctx *c, bool push)
 	struct expsync_result res;
 	struct xfer_opts o = { 0 };
 
-	if (opt_given(c, 0) && (e = remote_cfg_jobs(&o.jobs, "--jobs", opt_str(c, 0))) != NULL)
+	bool force = opt_given(c, EY_FORCE);
+
+	if (opt_given(c, EY_JOBS) &&
+	    (e = remote_cfg_jobs(&o.jobs, "--jobs", opt_str(c, EY_JOBS))) != NULL)
 		return e;
 	o.cancel = cmd_cancelled;
-	e = push ? expsync_push(&res, c->repo, c->argv[0], c->argv + 1, (size_t)c->argc - 1, &o)
-		 : expsync_pull(&res, c->repo, c->argv[0], c->argv + 1, (size_t)c->argc - 1, &o);
+	e = push ? expsync_push(&res, c->repo, c->argv[0], c->argv + 1, (size_t)c->argc - 1,
+				force, &o)
+		 : expsync_pull(&res, c->repo, c->argv[0], c->argv + 1, (size_t)c->argc - 1,
+				force, &o);
 	if (e == NULL && !c->quiet) {
 		printf("%s %zu experiment%s %s '%s'\n", push ? "pushed" : "pulled", res.refs,
 		       res.refs == 1 ? "" : "s", push ? "to" : "from", c->argv[0]);

@@ -79,6 +79,9 @@ static const struct cairn_error *stage_paths(struct stage_path **out, size_t *n,
 		if (p->external && !allow_external)
 			return err_new(CAIRN_ERR_USAGE, "%s '%s' is outside the repository", what,
 				       vals[i]);
+		if (!allow_external && stage_reserved(p->rel))
+			return err_new(CAIRN_ERR_USAGE, "%s '%s' %s", what, vals[i],
+				       stage_reserved(p->rel));
 	}
 	return NULL;
 }

@@ -16,16 +16,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <git2.h>
 
+#include "core/cache.h"
 #include "core/checkout.h"
 #include "core/fsutil.h"
 #include "core/gitutil.h"
+#include "core/lockfile.h"
 #include "core/out.h"
 #include "core/params.h"
+#include "core/ptr.h"
 #include "core/repo.h"
 #include "core/rev.h"
 #include "core/runner.h"
@@ -281,6 +285,7 @@ static const struct cairn_error *exp_commit(struct repo *r, const char *wt, cons
 	git_strarray paths = { &pattern, 1 };
 	struct buf msg = BUF_INIT;
 	size_t i;
+	int rc = 0;
 
 	buf_init(&msg);
 	if (git_repository_open(&g, wt) < 0 || git_repository_index(&idx, g) < 0 ||
@@ -303,8 +308,11 @@ static const struct cairn_error *exp_commit(struct repo *r, const char *wt, cons
 		buf_addf(&msg, "%s\n", s->set[i]);
 	if (git_commit_create(&commit_id, g, NULL, sig, sig, NULL, msg.s, tree, 1,
 			      (const git_commit **)&parent) < 0 ||
-	    git_reference_create(&ref, r->git, refname, &commit_id, 1, msg.s) < 0)
-		e = err_git("record experiment '%s'", s->name);
+	    (rc = git_reference_create(&ref, r->git, refname, &commit_id, 0, msg.s)) < 0)
+		e = rc == GIT_EEXISTS ? err_new(CAIRN_ERR_EXISTS,
+						"experiment '%s' was recorded meanwhile by another run",
+						s->name)
+				      : err_git("record experiment '%s'", s->name);
 done:
 	git_reference_free(ref);
 	git_commit_free(parent);
@@ -323,7 +331,8 @@ struct exp_job {
 	struct exp_spec *spec;
 	char *wt;
 	char *log;
-	int logfd;
+	int logfd;     /* the log, flock'ed while the experiment runs: its claim on the name */
+	bool claimed;  /* the name is ours: failures and logs are recorded */
 	pid_t pid;
 	bool done;
 };
@@ -354,21 +363,65 @@ static void exp_record_failure(const char *dir, const char *name, const char *re
 	free(text);
 }
 
+/*
+ * Claim the experiment's name for this run: its log, locked until the run
+ * ends (a lock dies with its holders, so a killed run leaves no claim).
+ * Another run of the same name and baseline, from any worktree, holds it.
+ */
+static const struct cairn_error *exp_claim(struct exp_job *j, struct repo *r,
+					   const char *baseline, const char *dir)
+{
+	char *refname = exp_refname(baseline, j->spec->name), *failed;
+	git_reference *ref = NULL;
+	bool exists;
+
+	j->log = xasprintf("%s/%s.log", dir, j->spec->name);
+	j->logfd = open(j->log, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (j->logfd < 0) {
+		free(refname);
+		return err_errno("create '%s'", j->log);
+	}
+	if (flock(j->logfd, LOCK_EX | LOCK_NB) < 0) {
+		free(refname);
+		if (errno == EWOULDBLOCK)
+			return err_hint(err_new(CAIRN_ERR_LOCKED,
+						"experiment '%s' is already running",
+						j->spec->name),
+					"wait for it, or name this one differently with -n");
+		return err_errno("lock '%s'", j->log);
+	}
+	exists = git_reference_lookup(&ref, r->git, refname) == 0;
+	git_reference_free(ref);
+	free(refname);
+	if (exists)
+		return err_hint(err_new(CAIRN_ERR_EXISTS, "experiment '%s' exists", j->spec->name),
+				"remove it first: cairn exp remove %s", j->spec->name);
+	if (ftruncate(j->logfd, 0) < 0)
+		return err_errno("truncate '%s'", j->log);
+	j->claimed = true;
+	failed = xasprintf("%s/%s.failed", dir, j->spec->name);
+	unlink(failed); /* a new run replaces an old failure */
+	free(failed);
+	return NULL;
+}
+
 static const struct cairn_error *exp_start(struct exp_job *j, struct repo *r,
 					   const char *baseline, const char *dir,
 					   const struct exp_run_opts *o)
 {
 	const struct cairn_error *e;
+	/*
+	 * What the cache lacks is not checked out: repro makes the outputs
+	 * again, and names a dependency that nothing can make.
+	 */
 	char *argv[] = { (char *)"/bin/sh", (char *)"-c",
-			 (char *)"\"$0\" -C \"$1\" -q checkout && exec \"$0\" -C \"$1\" repro",
+			 (char *)"\"$0\" -C \"$1\" -q checkout; exec \"$0\" -C \"$1\" repro",
 			 (char *)o->self, NULL, NULL };
 	struct runner_opts ro = { NULL, -1, NULL };
 	size_t i;
 
-	j->log = xasprintf("%s/%s.log", dir, j->spec->name);
-	j->logfd = open(j->log, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (j->logfd < 0)
-		return err_errno("create '%s'", j->log);
+	if ((e = exp_claim(j, r, baseline, dir)) != NULL)
+		return e;
 	if ((e = wtree_add(&j->wt, r, baseline, j->spec->name)) != NULL)
 		return e;
 	if ((e = exp_copy_changes(r, j->wt)) != NULL)
@@ -385,21 +438,21 @@ static void exp_end(struct exp_job *j, struct repo *r, const char *dir, const ch
 		    size_t *failed, const struct exp_run_opts *o)
 {
 	if (reason) {
-		exp_record_failure(dir, j->spec->name, reason);
+		if (j->claimed) /* a run that did not get the name leaves its record alone */
+			exp_record_failure(dir, j->spec->name, reason);
 		(*failed)++;
 	}
 	if (o->event)
-		o->event(j->spec->name, true, reason, j->log, o->event_arg);
-	if (j->logfd >= 0)
-		close(j->logfd);
-	j->logfd = -1;
+		o->event(j->spec->name, true, reason, j->claimed ? j->log : NULL, o->event_arg);
 	if (j->wt)
 		(void)wtree_remove(r, j->wt);
 	free(j->wt);
 	j->wt = NULL;
-	if (reason == NULL && j->log) {
-		unlink(j->log); /* a finished experiment keeps no log */
-	}
+	if (reason == NULL && j->claimed)
+		unlink(j->log); /* a finished experiment keeps no log (unlinked while claimed) */
+	if (j->logfd >= 0)
+		close(j->logfd);
+	j->logfd = -1;
 	j->pid = 0;
 	j->done = true;
 }
@@ -437,10 +490,6 @@ const struct cairn_error *exp_run(size_t *failed, struct repo *r, struct exp_spe
 	jobs = xcalloc(n, sizeof(*jobs));
 	pids = xcalloc(n, sizeof(pid_t));
 	for (i = 0; i < n; i++) {
-		char *old = xasprintf("%s/%s.failed", dir, v[i].name);
-
-		unlink(old); /* a new run replaces an old failure */
-		free(old);
 		jobs[i].spec = &v[i];
 		jobs[i].logfd = -1;
 	}
@@ -650,6 +699,65 @@ static const struct cairn_error *exp_dirty(bool *dirty, struct repo *r)
 	return NULL;
 }
 
+/* The first path a safe checkout would overwrite (untracked or ignored). */
+static int exp_conflict_cb(git_checkout_notify_t why, const char *path,
+			   const git_diff_file *baseline, const git_diff_file *target,
+			   const git_diff_file *workdir, void *payload)
+{
+	char **first = payload;
+
+	(void)why;
+	(void)baseline;
+	(void)target;
+	(void)workdir;
+	if (*first == NULL)
+		*first = xstrdup(path);
+	return 0;
+}
+
+/*
+ * Can the experiment's cached outputs be put in the workspace? Each must be
+ * in the cache, and without force none may replace data the cache lacks.
+ */
+static const struct cairn_error *exp_outs_safe(struct work *w, const struct out_list *outs,
+					       const struct exp_info *in, bool force)
+{
+	const struct cairn_error *e = NULL;
+	struct buf lost = BUF_INIT;
+	size_t i, n = 0;
+
+	buf_init(&lost);
+	for (i = 0; i < outs->n && e == NULL; i++) {
+		struct lockfile_entry now;
+
+		if (!cache_has(w->cache, &outs->v[i].ptr->id)) {
+			e = err_hint(err_new(CAIRN_ERR_NOT_FOUND,
+					     "output '%s' of experiment '%s' is not in the cache",
+					     outs->v[i].rel, in->name),
+				     "fetch it first: cairn fetch --rev %s", in->ref);
+			break;
+		}
+		if (force)
+			continue;
+		e = stageout_hash(&now, w, outs->v[i].rel, false, false);
+		free(now.path);
+		if (err_is(e, CAIRN_ERR_NOT_FOUND)) {
+			e = NULL;
+			continue;
+		}
+		if (e || oid_equal(&now.id, &outs->v[i].ptr->id) || cache_has(w->cache, &now.id))
+			continue;
+		buf_addf(&lost, "%s'%s'", n++ ? ", " : "", outs->v[i].rel);
+	}
+	if (e == NULL && n)
+		e = err_hint(err_new(CAIRN_ERR_WOULD_CLOBBER,
+				     "applying '%s' would overwrite data that is not in the cache: %s",
+				     in->name, lost.s),
+			     "save it with 'cairn add' or move it away, or use --force to overwrite it");
+	buf_release(&lost);
+	return e;
+}
+
 const struct cairn_error *exp_apply(struct repo *r, const char *name, bool force)
 {
 	const struct cairn_error *e;
@@ -659,8 +767,10 @@ const struct cairn_error *exp_apply(struct repo *r, const char *name, bool force
 	struct checkout_opts copts = { 0 };
 	struct exp_info in;
 	struct work w;
-	bool dirty = false;
+	bool dirty = false, opened = false;
+	char *clash = NULL;
 	size_t i;
+	int rc;
 
 	if ((e = exp_find(&in, r, name)) != NULL)
 		return e;
@@ -672,28 +782,50 @@ const struct cairn_error *exp_apply(struct repo *r, const char *name, bool force
 			     "commit or stash them, or use --force to overwrite them");
 		goto done;
 	}
+	/* everything is checked before anything is written */
+	if ((e = work_open(&w, r)) != NULL)
+		goto done;
+	opened = true;
+	if ((e = stageout_rev_locked(&outs, r, in.commit)) != NULL)
+		goto done;
+	if ((e = exp_outs_safe(&w, &outs, &in, force)) != NULL)
+		goto done;
 	git_checkout_options_init(&co, GIT_CHECKOUT_OPTIONS_VERSION);
-	co.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
-	if (git_revparse_single(&obj, r->git, in.commit) < 0 ||
-	    git_checkout_tree(r->git, obj, &co) < 0) {
+	co.checkout_strategy = GIT_CHECKOUT_DONT_UPDATE_INDEX |
+			       (force ? GIT_CHECKOUT_FORCE
+				      : GIT_CHECKOUT_SAFE | GIT_CHECKOUT_DONT_OVERWRITE_IGNORED);
+	co.notify_flags = GIT_CHECKOUT_NOTIFY_CONFLICT;
+	co.notify_cb = exp_conflict_cb;
+	co.notify_payload = &clash;
+	if (git_revparse_single(&obj, r->git, in.commit) < 0) {
 		e = err_git("apply experiment '%s'", name);
 		goto done;
 	}
-	/* the experiment's outputs, from the cache */
-	if ((e = work_open(&w, r)) != NULL)
+	/* a safe checkout changes nothing when it finds a conflict */
+	if ((rc = git_checkout_tree(r->git, obj, &co)) < 0) {
+		if (rc == GIT_ECONFLICT && clash)
+			e = err_hint(err_new(CAIRN_ERR_WOULD_CLOBBER,
+					     "applying '%s' would overwrite '%s', which is not "
+					     "committed",
+					     name, clash),
+				     "commit, stash or move it away, or use --force to overwrite it");
+		else
+			e = err_git_code(rc, "apply experiment '%s'", name);
 		goto done;
+	}
+	/* the experiment's outputs, from the cache */
 	copts.force = force;
-	e = stageout_collect(&outs, r, NULL, 0);
 	for (i = 0; e == NULL && i < outs.n; i++) {
 		struct checkout_result res;
 
-		if (strcmp(outs.v[i].ptr_rel, "cairn.lock") == 0)
-			e = checkout_out(&res, &w, &outs.v[i], &copts);
+		e = checkout_out(&res, &w, &outs.v[i], &copts);
 	}
-	work_close(&w);
 done:
+	if (opened)
+		work_close(&w);
 	out_list_release(&outs);
 	git_object_free(obj);
+	free(clash);
 	free(in.name);
 	free(in.ref);
 	free(in.reason);

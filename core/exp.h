@@ -83,7 +83,12 @@ const struct cairn_error *exp_show(json_t **out, struct repo *r, bool all);
 /* Find a finished experiment by name (HEAD's baseline first). NOT_FOUND otherwise. */
 const struct cairn_error *exp_find(struct exp_info *out, struct repo *r, const char *name);
 
-/* Put an experiment's files in the workspace (refuses a dirty one without force). */
+/*
+ * Put an experiment's files and outputs in the workspace. Everything is
+ * checked before anything is written: WOULD_CLOBBER without force for
+ * uncommitted changes, an untracked file it would replace, or an output
+ * whose content the cache lacks; NOT_FOUND for an output not in the cache.
+ */
 const struct cairn_error *exp_apply(struct repo *r, const char *name, bool force);
 /* Make a branch of an experiment. */
 const struct cairn_error *exp_branch(struct repo *r, const char *name, const char *branch);

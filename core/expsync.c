@@ -12,6 +12,7 @@
 
 #include <git2.h>
 
+#include "core/buf.h"
 #include "core/cache.h"
 #include "core/exp.h"
 #include "core/gitutil.h"
@@ -107,16 +108,64 @@ static const struct cairn_error *expsync_remote(git_remote **out, struct repo *r
 	return NULL;
 }
 
+/*
+ * May ref move from have to want? Yes when it is new, the same, or a fast
+ * forward (want descends from have, both known here); else it diverged.
+ */
+static bool expsync_may_move(struct repo *r, const git_oid *have, const git_oid *want)
+{
+	if (have == NULL || git_oid_equal(have, want))
+		return true;
+	return git_graph_descendant_of(r->git, want, have) == 1;
+}
+
+/* Add "'name'" to a list of experiment names for a message. */
+static void expsync_list_add(struct buf *b, size_t *n, const char *ref)
+{
+	const char *slash = strchr(ref + strlen(EXP_REF_PREFIX), '/');
+
+	buf_addf(b, "%s'%s'", (*n)++ ? ", " : "", slash ? slash + 1 : ref);
+}
+
+static const struct cairn_error *expsync_diverged(const struct buf *names, size_t n,
+						  const char *where, bool push)
+{
+	const char *pl = n == 1 ? "" : "s", *verb = n == 1 ? "differs" : "differ";
+
+	if (push)
+		return err_hint(err_new(CAIRN_ERR_WOULD_CLOBBER,
+					"experiment%s %s on '%s' %s from the local one%s", pl,
+					names->s, where, verb, pl),
+				"pull and compare first, or use --force to replace %s",
+				n == 1 ? "it" : "them");
+	return err_hint(err_new(CAIRN_ERR_WOULD_CLOBBER,
+				"local experiment%s %s %s from the one%s on '%s'", pl, names->s, verb,
+				pl, where),
+			"remove the local one%s first, or use --force to replace %s", pl,
+			n == 1 ? "it" : "them");
+}
+
+/* A push the remote refused (a race with another push). */
+static int expsync_push_status(const char *ref, const char *status, void *payload)
+{
+	char **first = payload;
+
+	if (status && *first == NULL)
+		*first = xasprintf("%s: %s", ref, status);
+	return 0;
+}
+
 const struct cairn_error *expsync_push(struct expsync_result *res, struct repo *r,
-				       const char *gitremote, char **names, size_t n,
+				       const char *gitremote, char **names, size_t n, bool force,
 				       const struct xfer_opts *opts)
 {
 	const struct cairn_error *e;
 	struct exp_info *v = NULL;
 	size_t nv = 0, i, k, nsel = 0;
 	char (*commits)[41] = NULL;
-	char **specs = NULL;
+	char **specs = NULL, *refused = NULL;
 	git_remote *rem = NULL;
+	git_remote_callbacks cb;
 	git_push_options po;
 	git_strarray arr;
 
@@ -140,24 +189,56 @@ const struct cairn_error *expsync_push(struct expsync_result *res, struct repo *
 		if (!want || v[i].failed)
 			continue;
 		memcpy(commits[nsel], v[i].commit, 41);
-		specs[nsel++] = xasprintf("+%s:%s", v[i].ref, v[i].ref);
+		specs[nsel++] = xasprintf("%s%s:%s", force ? "+" : "", v[i].ref, v[i].ref);
 	}
 	if (e == NULL && nsel == 0)
 		e = err_new(CAIRN_ERR_NOT_FOUND, "no experiments to push");
 	if (e == NULL)
-		e = expsync_data(res, r, commits, nsel, true, opts);
-	if (e == NULL)
 		e = expsync_remote(&rem, r, gitremote);
+	git_remote_init_callbacks(&cb, GIT_REMOTE_CALLBACKS_VERSION);
+	cb.credentials = expsync_cred;
+	/* experiments that differ on the remote are refused before any data moves */
+	if (e == NULL && !force) {
+		const git_remote_head **heads;
+		struct buf bad = BUF_INIT;
+		size_t nheads = 0, nbad = 0, h;
+
+		buf_init(&bad);
+		if (git_remote_connect(rem, GIT_DIRECTION_PUSH, &cb, NULL, NULL) < 0 ||
+		    git_remote_ls(&heads, &nheads, rem) < 0)
+			e = err_git("push experiments to '%s'", gitremote);
+		for (k = 0; e == NULL && k < nsel; k++) {
+			const char *ref = strchr(specs[k], ':') + 1;
+			git_oid want;
+
+			git_oid_fromstr(&want, commits[k]);
+			for (h = 0; h < nheads; h++)
+				if (strcmp(heads[h]->name, ref) == 0 &&
+				    !expsync_may_move(r, &heads[h]->oid, &want))
+					expsync_list_add(&bad, &nbad, ref);
+		}
+		git_remote_disconnect(rem);
+		if (e == NULL && nbad)
+			e = expsync_diverged(&bad, nbad, gitremote, true);
+		buf_release(&bad);
+	}
+	if (e == NULL)
+		e = expsync_data(res, r, commits, nsel, true, opts);
 	if (e == NULL) {
 		git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
-		po.callbacks.credentials = expsync_cred;
+		po.callbacks = cb;
+		po.callbacks.push_update_reference = expsync_push_status;
+		po.callbacks.payload = &refused;
 		arr.strings = specs;
 		arr.count = nsel;
 		if (git_remote_push(rem, &arr, &po) < 0)
 			e = err_git("push experiments to '%s'", gitremote);
+		else if (refused)
+			e = err_new(CAIRN_ERR_FAILED, "'%s' refused %s", gitremote, refused);
 		else
 			res->refs = nsel;
 	}
+	free(refused);
 	git_remote_free(rem);
 	for (i = 0; i < nsel; i++)
 		free(specs[i]);
@@ -167,8 +248,44 @@ const struct cairn_error *expsync_push(struct expsync_result *res, struct repo *
 	return e;
 }
 
+/*
+ * Point the fetched experiments' refs at their commits: all of them, or
+ * none when one differs here and force is not given.
+ */
+static const struct cairn_error *expsync_set_refs(struct repo *r, char **refs,
+						  char (*commits)[41], size_t n, bool force,
+						  const char *gitremote)
+{
+	const struct cairn_error *e = NULL;
+	struct buf bad = BUF_INIT;
+	size_t i, nbad = 0;
+
+	buf_init(&bad);
+	for (i = 0; i < n && !force; i++) {
+		git_oid want, have;
+
+		git_oid_fromstr(&want, commits[i]);
+		if (git_reference_name_to_id(&have, r->git, refs[i]) == 0 &&
+		    !expsync_may_move(r, &have, &want))
+			expsync_list_add(&bad, &nbad, refs[i]);
+	}
+	if (nbad)
+		e = expsync_diverged(&bad, nbad, gitremote, false);
+	for (i = 0; i < n && e == NULL; i++) {
+		git_reference *ref = NULL;
+		git_oid want;
+
+		git_oid_fromstr(&want, commits[i]);
+		if (git_reference_create(&ref, r->git, refs[i], &want, 1, "cairn exp pull") < 0)
+			e = err_git("set '%s'", refs[i]);
+		git_reference_free(ref);
+	}
+	buf_release(&bad);
+	return e;
+}
+
 const struct cairn_error *expsync_pull(struct expsync_result *res, struct repo *r,
-				       const char *gitremote, char **names, size_t n,
+				       const char *gitremote, char **names, size_t n, bool force,
 				       const struct xfer_opts *opts)
 {
 	const struct cairn_error *e = NULL;
@@ -207,7 +324,7 @@ const struct cairn_error *expsync_pull(struct expsync_result *res, struct repo *
 		if (!want)
 			continue;
 		git_oid_tostr(commits[nsel], 41, &heads[i]->oid);
-		specs[nsel++] = xasprintf("+%s:%s", name, name);
+		specs[nsel++] = xstrdup(name); /* objects only: the refs are set below */
 	}
 	for (k = 0; k < n && e == NULL; k++)
 		if (!seen[k])
@@ -226,6 +343,8 @@ const struct cairn_error *expsync_pull(struct expsync_result *res, struct repo *
 		e = err_git("fetch experiments from '%s'", gitremote);
 		goto done;
 	}
+	if ((e = expsync_set_refs(r, specs, commits, nsel, force, gitremote)) != NULL)
+		goto done;
 	res->refs = nsel;
 	e = expsync_data(res, r, commits, nsel, false, opts);
 done:

@@ -29,15 +29,21 @@ void expsync_result_release(struct expsync_result *res);
  * Push the named experiments (all of every baseline when n is 0) to the Git
  * remote gitremote (a configured name, a path or a URL), data first.
  * NOT_FOUND for an unknown experiment; data missing everywhere is an error
- * and no ref is pushed then.
+ * and no ref is pushed then. Without force, WOULD_CLOBBER (before anything
+ * moves) when one exists on the remote as another commit that is not an
+ * ancestor of ours.
  */
 const struct cairn_error *expsync_push(struct expsync_result *res, struct repo *r,
-				       const char *gitremote, char **names, size_t n,
+				       const char *gitremote, char **names, size_t n, bool force,
 				       const struct xfer_opts *opts);
 
-/* Fetch the named experiments (all when n is 0) from gitremote, then their data. */
+/*
+ * Fetch the named experiments (all when n is 0) from gitremote, then their
+ * data. Without force, WOULD_CLOBBER (and no ref changed) when one exists
+ * here as another commit that the remote's does not descend from.
+ */
 const struct cairn_error *expsync_pull(struct expsync_result *res, struct repo *r,
-				       const char *gitremote, char **names, size_t n,
+				       const char *gitremote, char **names, size_t n, bool force,
 				       const struct xfer_opts *opts);
 
 #endif

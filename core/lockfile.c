@@ -140,6 +140,22 @@ static yaml_node_t *lockfile_node(const struct lockfile_parse *lp, int id)
 	return yaml_document_get_node(lp->doc, id);
 }
 
+/* The key of pair pr when an earlier pair of mapping m has it too, else NULL. */
+static const char *lockfile_dup_key(const struct lockfile_parse *lp, const yaml_node_t *m,
+				    const yaml_node_pair_t *pr)
+{
+	const char *k = lockfile_scalar(lockfile_node(lp, pr->key));
+	const yaml_node_pair_t *q;
+
+	for (q = m->data.mapping.pairs.start; k && q < pr; q++) {
+		const char *o = lockfile_scalar(lockfile_node(lp, q->key));
+
+		if (o && strcmp(o, k) == 0)
+			return k;
+	}
+	return NULL;
+}
+
 static bool lockfile_u64(uint64_t *out, const char *s)
 {
 	uint64_t v = 0;
@@ -200,6 +216,8 @@ static const struct cairn_error *lockfile_entries(struct lockfile_entry **out, s
 
 			if (k == NULL)
 				return lockfile_bad(lp, kn, "keys must be strings");
+			if (lockfile_dup_key(lp, m, pr))
+				return lockfile_bad(lp, kn, "key '%s' given twice", k);
 			if (strcmp(k, "path") == 0) {
 				if (s == NULL || en->path)
 					return lockfile_bad(lp, vn, "'path' must be one string");
@@ -270,6 +288,8 @@ static const struct cairn_error *lockfile_stage(struct lockfile_stage *s,
 
 		if (ks == NULL)
 			return lockfile_bad(lp, k, "keys must be strings");
+		if (lockfile_dup_key(lp, m, pr))
+			return lockfile_bad(lp, k, "key '%s' given twice in stage '%s'", ks, s->name);
 		if (strcmp(ks, "cmd") == 0) {
 			yaml_node_item_t *it;
 
@@ -320,6 +340,9 @@ static const struct cairn_error *lockfile_stage(struct lockfile_stage *s,
 				yaml_node_t *gvn = lockfile_node(lp, gp->value);
 				const char *gv = lockfile_scalar(gvn);
 
+				if (lockfile_dup_key(lp, v, gp))
+					return lockfile_bad(lp, lockfile_node(lp, gp->key),
+							    "key '%s' given twice", gk);
 				if (gk && strcmp(gk, "commit") == 0) {
 					size_t i;
 
@@ -404,6 +427,10 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 		const char *k = lockfile_scalar(lockfile_node(&lp, pr->key));
 		yaml_node_t *v = lockfile_node(&lp, pr->value);
 
+		if (lockfile_dup_key(&lp, top, pr)) {
+			e = lockfile_bad(&lp, lockfile_node(&lp, pr->key), "key '%s' given twice", k);
+			goto done;
+		}
 		if (k && strcmp(k, "stages") == 0)
 			stages = v;
 		else if (k && strcmp(k, "schema") == 0 &&

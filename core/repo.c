@@ -38,6 +38,70 @@ const struct cairn_error *repo_open(struct repo **out)
 	return repo_open_at(out, ".");
 }
 
+/*
+ * cairn's own folders and files under dir/.cairn must not be symlinks: one
+ * committed in a hostile clone (.cairn/tmp -> somewhere) would have cairn
+ * write its locks, state, temp files and objects through it.
+ */
+static const struct cairn_error *repo_check_own(const char *cairn_dir)
+{
+	static const char *const own[] = {
+		"config", "config.local", "tmp", "tmp/lock", "tmp/state", "tmp/quarantine",
+		"tmp/running", "tmp/wt", "tmp/exps", "cache", "cache/sha256", "cache/tmp",
+		"cache/runs", "cache/quarantine", NULL,
+	};
+	struct stat st;
+	size_t i;
+
+	for (i = 0; own[i]; i++) {
+		char *p = fs_join(cairn_dir, own[i]);
+		bool link = lstat(p, &st) == 0 && S_ISLNK(st.st_mode);
+
+		free(p);
+		if (link)
+			return err_hint(err_new(CAIRN_ERR_FAILED,
+						"'.cairn/%s' is a symlink; cairn does not write "
+						"through it",
+						own[i]),
+					"remove it (cairn makes what it needs again); for a cache "
+					"elsewhere, set cache.dir");
+	}
+	return NULL;
+}
+
+/*
+ * Nothing under .cairn/cache or .cairn/tmp comes from Git: a clone that
+ * carries files or symlinks there could plant objects under names that are
+ * not their hashes, or lead cairn's writes out of the work tree.
+ */
+static const struct cairn_error *repo_check_tracked(git_repository *git)
+{
+	static const char *const own[] = { ".cairn/cache", ".cairn/tmp", NULL };
+	const struct cairn_error *e = NULL;
+	git_index *idx;
+	size_t i, pos;
+
+	if (git_repository_index(&idx, git) < 0)
+		return err_git("read git index");
+	for (i = 0; own[i] && e == NULL; i++) {
+		const git_index_entry *ent = git_index_get_bypath(idx, own[i], 0);
+		char *under = xasprintf("%s/", own[i]);
+
+		if (ent == NULL && git_index_find_prefix(&pos, idx, under) == 0)
+			ent = git_index_get_byindex(idx, pos);
+		free(under);
+		if (ent)
+			e = err_hint(err_new(CAIRN_ERR_FAILED,
+					     "'%s' is tracked by git; cairn does not use a cache or "
+					     "temp folder that comes from git",
+					     ent->path),
+				     "untrack and remove it: git rm -r --cached %s && rm -rf %s",
+				     own[i], own[i]);
+	}
+	git_index_free(idx);
+	return e;
+}
+
 const struct cairn_error *repo_open_at(struct repo **out, const char *dir)
 {
 	const struct cairn_error *e;
@@ -72,6 +136,23 @@ const struct cairn_error *repo_open_at(struct repo **out, const char *dir)
 	r->cairn_dir = fs_join(r->root, ".cairn");
 	r->tmp_dir = fs_join(r->cairn_dir, "tmp");
 	r->initialised = lstat(r->cairn_dir, &st) == 0 && S_ISDIR(st.st_mode);
+	if (r->initialised && ((e = repo_check_own(r->cairn_dir)) != NULL ||
+			       (e = repo_check_tracked(git)) != NULL)) {
+		repo_close(r);
+		return e;
+	}
+	if (r->initialised && git_repository_is_worktree(git)) {
+		/* experiments' worktrees and the default cache live in the main one's */
+		char *main = repo_main_root(r), *cdir = fs_join(main, ".cairn");
+
+		e = repo_check_own(cdir);
+		free(cdir);
+		free(main);
+		if (e) {
+			repo_close(r);
+			return e;
+		}
+	}
 	if ((e = config_open(&r->cfg, r->initialised ? r->cairn_dir : NULL)) != NULL) {
 		repo_close(r);
 		return e;

@@ -27,7 +27,11 @@ struct repo {
 	struct cache *cache; /* opened by repo_cache */
 };
 
-/* Find the work tree containing the current folder. NOT_REPO outside one. */
+/*
+ * Find the work tree containing the current folder. NOT_REPO outside one;
+ * FAILED when cairn's own files or folders under .cairn are symlinks, or
+ * Git tracks anything under .cairn/cache or .cairn/tmp (a hostile clone).
+ */
 const struct cairn_error *repo_open(struct repo **out);
 /* The same for the work tree containing dir (another worktree, a project sharing the cache). */
 const struct cairn_error *repo_open_at(struct repo **out, const char *dir);

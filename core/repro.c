@@ -38,6 +38,8 @@
 #include "core/xmalloc.h"
 #include "core/yjson.h"
 
+#define REPRO_RUNNING_DIR "running"
+
 struct repro_why {
 	char **v;
 	size_t n, cap;
@@ -457,6 +459,15 @@ static const struct cairn_error *repro_preflight(struct repro_run *r)
 
 		if (!r->sel[i] || s->frozen)
 			continue;
+		if (*s->wdir) {
+			int dfd;
+
+			e = fs_open_dir_beneath(&dfd, repo->rootfd, s->wdir, false);
+			if (e == NULL)
+				close(dfd);
+			else if (!err_is(e, CAIRN_ERR_NOT_FOUND)) /* an earlier stage may make it */
+				return err_wrap(e, "working folder of stage '%s'", s->name);
+		}
 		for (j = 0; j < s->ndeps; j++) {
 			struct stat st;
 			bool there = s->deps[j].external
@@ -549,6 +560,41 @@ static bool repro_same_run(const struct lockfile_stage *cur, const struct lockfi
 	       repro_same_entries(cur->metrics, cur->nmetrics, rec->metrics, rec->nmetrics);
 }
 
+/*
+ * A stage's run in progress is marked by .cairn/tmp/running/<stage> from
+ * before its outputs are cleared until its record is written: outputs left
+ * by a run that failed or was interrupted are the command's, not the user's.
+ */
+static const struct cairn_error *repro_mark(struct work *w, const char *stage, bool on)
+{
+	const struct cairn_error *e;
+	int dfd, fd;
+
+	if ((e = fs_open_dir_beneath(&dfd, w->tmpfd, REPRO_RUNNING_DIR, on)) != NULL)
+		return on || !err_is(e, CAIRN_ERR_NOT_FOUND) ? e : NULL;
+	if (!on) {
+		if (unlinkat(dfd, stage, 0) < 0 && errno != ENOENT)
+			e = err_errno("remove '%s/%s'", REPRO_RUNNING_DIR, stage);
+	} else if ((fd = openat(dfd, stage, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666)) <
+		   0) {
+		e = err_errno("create '%s/%s'", REPRO_RUNNING_DIR, stage);
+	} else {
+		close(fd);
+	}
+	close(dfd);
+	return e;
+}
+
+static bool repro_marked(struct work *w, const char *stage)
+{
+	char *path = xasprintf("%s/%s", REPRO_RUNNING_DIR, stage);
+	struct stat st;
+	bool there = fstatat(w->tmpfd, path, &st, AT_SYMLINK_NOFOLLOW) == 0;
+
+	free(path);
+	return there;
+}
+
 /* Record a finished run: outputs hashed into the cache, lock and run cache written. */
 static const struct cairn_error *repro_record(struct repro_run *r, const struct stage *s,
 					      struct lockfile_stage *cur, bool store_outs)
@@ -592,8 +638,12 @@ static const struct cairn_error *repro_record(struct repro_run *r, const struct 
 		if ((e = stageout_ignore(w, s->outs[i].rel)) != NULL)
 			return e;
 	rec = lockfile_find(&r->c.lk, s->name);
-	if (rec && repro_same_run(cur, rec))
-		return runcache_save(w->cache, s, cur); /* same inputs, same outputs: keep the record */
+	if (rec && repro_same_run(cur, rec)) {
+		/* same inputs, same outputs: keep the record */
+		if ((e = runcache_save(w->cache, s, cur)) != NULL)
+			return e;
+		return repro_mark(w, s->name, false);
+	}
 	if (r->c.has_head)
 		cur->commit = xstrdup(r->c.head);
 	cur->dirty = r->c.dirty;
@@ -607,7 +657,52 @@ static const struct cairn_error *repro_record(struct repro_run *r, const struct 
 			lockfile_drop(&r->c.lk, r->c.lk.v[i].name);
 		else
 			i++;
-	return lockfile_write(&r->c.lk, w->repo);
+	if ((e = lockfile_write(&r->c.lk, w->repo)) != NULL)
+		return e;
+	return repro_mark(w, s->name, false);
+}
+
+/*
+ * Refuse to run s over outputs changed since its last run whose content is
+ * in neither its record nor the cache: running it would lose them.
+ */
+static const struct cairn_error *repro_guard(struct repro_run *r, const struct stage *s)
+{
+	const struct cairn_error *e = NULL;
+	const struct lockfile_stage *rec = lockfile_find(&r->c.lk, s->name);
+	struct buf lost = BUF_INIT;
+	size_t j, n = 0;
+
+	if (rec == NULL || repro_marked(r->c.w, s->name))
+		return NULL;
+	buf_init(&lost);
+	for (j = 0; j < s->nouts + s->nmetrics && e == NULL; j++) {
+		bool out = j < s->nouts;
+		const char *rel = out ? s->outs[j].rel : s->metrics[j - s->nouts].rel;
+		const struct lockfile_entry *was = out ? repro_entry(rec->outs, rec->nouts, rel)
+						       : repro_entry(rec->metrics, rec->nmetrics, rel);
+		struct lockfile_entry now;
+
+		if (was == NULL)
+			continue;
+		e = stageout_hash(&now, r->c.w, rel, false, false);
+		free(now.path);
+		if (err_is(e, CAIRN_ERR_NOT_FOUND)) {
+			e = NULL;
+			continue;
+		}
+		if (e || repro_entry_same(&now, was) || cache_has(r->c.w->cache, &now.id))
+			continue;
+		buf_addf(&lost, "%s'%s'", n++ ? ", " : "", rel);
+	}
+	if (e == NULL && n)
+		e = err_hint(err_new(CAIRN_ERR_WOULD_CLOBBER,
+				     "stage '%s' would overwrite %s changed since its last run: %s",
+				     s->name, n == 1 ? "an output" : "outputs", lost.s),
+			     "move %s away, or use --force to run the stage anyway",
+			     n == 1 ? "it" : "them");
+	buf_release(&lost);
+	return e;
 }
 
 static const struct cairn_error *repro_start(struct repro_run *r, size_t i)
@@ -617,18 +712,28 @@ static const struct cairn_error *repro_start(struct repro_run *r, size_t i)
 	struct runner_opts ro = { NULL, r->o->out_fd, NULL };
 	char *script = runner_script(s->cmd, s->ncmd);
 	char *cwd = fs_join(r->c.w->repo->root, s->wdir);
-	struct stat st;
+	int dfd = -1;
 	size_t j;
 
+	if ((e = repro_mark(r->c.w, s->name, true)) != NULL)
+		goto done;
 	for (j = 0; j < s->nouts + s->nmetrics; j++)
-		if ((e = stageout_clear(r->c.w, j < s->nouts ? s->outs[j].rel
-							    : s->metrics[j - s->nouts].rel)))
+		if ((e = stageout_clear(r->c.w,
+					j < s->nouts ? s->outs[j].rel : s->metrics[j - s->nouts].rel,
+					r->o->force)))
 			goto done;
-	if (stat(cwd, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		e = err_new(CAIRN_ERR_NOT_FOUND, "working folder '%s' of stage '%s' does not exist",
-			    s->wdir, s->name);
+	/* a real folder of the work tree: a symlink on the way could lead anywhere */
+	if (*s->wdir && (e = fs_open_dir_beneath(&dfd, r->c.w->repo->rootfd, s->wdir, false))) {
+		if (err_is(e, CAIRN_ERR_NOT_FOUND))
+			e = err_new(CAIRN_ERR_NOT_FOUND,
+				    "working folder '%s' of stage '%s' does not exist", s->wdir,
+				    s->name);
+		else
+			e = err_wrap(e, "working folder of stage '%s'", s->name);
 		goto done;
 	}
+	if (dfd >= 0)
+		close(dfd);
 	ro.cwd = cwd;
 	if (r->cur[i].image) {
 		char **argv = docker_argv(r->cur[i].image, r->c.w->repo->root, cwd, script);
@@ -702,6 +807,10 @@ static const struct cairn_error *repro_decide(struct repro_run *r, size_t i)
 		(void)upstream;
 		goto done;
 	}
+	if (!r->o->force && (e = repro_guard(r, s)) != NULL) {
+		free(text);
+		goto fail;
+	}
 	if (!r->o->force && !r->o->no_run_cache && !s->always_changed &&
 	    (e = runcache_lookup(&hit, r->c.w->cache, s, cur)) == NULL && hit) {
 		for (j = 0; j < cur->nouts && e == NULL; j++)
@@ -717,11 +826,12 @@ static const struct cairn_error *repro_decide(struct repro_run *r, size_t i)
 			r->state[i] = ST_DONE;
 			goto done;
 		}
-		if (!err_is(e, CAIRN_ERR_WOULD_CLOBBER)) {
-			free(text);
-			goto fail;
-		}
-		e = NULL; /* workspace data in the way: run the command, which owns its outputs */
+		/*
+		 * The run cache is a shortcut: when restoring fails (workspace data
+		 * in the way, an executable cache.type cannot place, a corrupt
+		 * object), the command runs and makes its outputs itself.
+		 */
+		e = NULL;
 	}
 	if (e) {
 		free(text);

@@ -16,6 +16,7 @@
 #include "core/repo.h"
 #include "core/rev.h"
 #include "core/runner.h"
+#include "core/stage.h"
 #include "core/wtree.h"
 #include "core/xmalloc.h"
 
@@ -36,6 +37,41 @@ void reproduce_report_release(struct reproduce_report *rep)
 	free(rep->failure);
 	free(rep->worktree);
 	memset(rep, 0, sizeof(*rep));
+}
+
+/*
+ * Leave in the worktree's cairn.lock only the records of frozen stages
+ * (they never run; their outputs are taken as recorded). Every other stage
+ * must write a new record, so one that does not run is reported missing
+ * instead of being compared with its old record, and its recorded outputs
+ * need not be checked out first.
+ */
+static const struct cairn_error *reproduce_seed(const char *wt)
+{
+	const struct cairn_error *e;
+	struct pipeline p;
+	struct lockfile lk;
+	struct repo *r;
+	size_t i;
+
+	if ((e = repo_open_at(&r, wt)) != NULL)
+		return e;
+	memset(&lk, 0, sizeof(lk));
+	if ((e = pipeline_load(&p, r)) == NULL && (e = lockfile_load(&lk, r)) == NULL) {
+		for (i = 0; i < lk.n;) {
+			const struct stage *s = pipeline_find(&p, lk.v[i].name);
+
+			if (s && s->frozen)
+				i++;
+			else
+				lockfile_drop(&lk, lk.v[i].name);
+		}
+		e = lockfile_write(&lk, r);
+	}
+	lockfile_release(&lk);
+	pipeline_release(&p);
+	repo_close(r);
+	return e;
 }
 
 /* Run "self -C wt ARGS..." to its end; *ok true when it exited 0. */
@@ -106,7 +142,7 @@ const struct cairn_error *reproduce_run(struct reproduce_report *rep, struct rep
 	struct lockfile want, got;
 	struct buf text = BUF_INIT;
 	char *wt = NULL, *lock = NULL, *remote = NULL;
-	bool ok;
+	bool ok, data_ok;
 
 	memset(rep, 0, sizeof(*rep));
 	memset(&got, 0, sizeof(got));
@@ -122,22 +158,31 @@ const struct cairn_error *reproduce_run(struct reproduce_report *rep, struct rep
 	}
 	if ((e = wtree_add(&wt, r, rep->commit, "reproduce")) != NULL)
 		goto done;
+	if ((e = reproduce_seed(wt)) != NULL)
+		goto done;
 	/*
-	 * The tracked data: pulled when a default remote is configured (objects
-	 * the cache lacks are fetched), else checked out from the cache. An
-	 * object missing here stops the stage that needs it.
+	 * The tracked data (pointer files, frozen stages' outputs): pulled when
+	 * a default remote is configured (objects the cache lacks are fetched),
+	 * else checked out from the cache. An object missing here stops the
+	 * stage that needs it.
 	 */
 	if ((e = config_get_str(&remote, r->cfg, "core.remote")) != NULL)
 		goto done;
 	if ((e = reproduce_cairn(&ok, o, wt, "-q", remote ? "pull" : "checkout", NULL)) != NULL)
 		goto done;
+	data_ok = ok;
 	if ((e = reproduce_cairn(&ok, o, wt, "repro", "--force", "--no-run-cache")) != NULL)
 		goto done;
 	rep->ran = ok;
 	if (!ok)
-		rep->failure = xstrdup("the pipeline did not run to its end");
+		rep->failure = xstrdup(data_ok ? "the pipeline did not run to its end"
+					       : "the pipeline did not run to its end (data it "
+						 "needs is in neither the cache nor the remote)");
 	lock = fs_join(wt, LOCKFILE_NAME);
-	if ((e = fs_read_file(&text, lock, LOCKFILE_MAX_BYTES)) == NULL)
+	e = fs_read_file(&text, lock, LOCKFILE_MAX_BYTES);
+	if (err_is(e, CAIRN_ERR_NOT_FOUND))
+		e = NULL; /* no stage ran */
+	else if (e == NULL)
 		e = lockfile_parse(&got, text.s, text.len, LOCKFILE_NAME);
 	if (e)
 		goto done;

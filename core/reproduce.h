@@ -1,9 +1,10 @@
 /*
  * reproduce.h: re-running a recorded pipeline (DESIGN 9). In a temporary
- * worktree of a revision (wtree.h, sharing the cache), its tracked data is
- * checked out, every stage of its cairn.lock runs again (cairn repro
- * --force --no-run-cache, a child process of the cairn binary), and each
- * recorded output and metrics file is compared with what the new run made.
+ * worktree of a revision (wtree.h, sharing the cache), its cairn.lock keeps
+ * only frozen stages' records, its tracked data is checked out, every stage
+ * runs again (cairn repro --force --no-run-cache, a child process of the
+ * cairn binary), and each recorded output and metrics file is compared with
+ * what the new run made (missing when it made none).
  * The user's workspace is never touched. Not thread-safe.
  */
 #ifndef CAIRN_CORE_REPRODUCE_H

@@ -265,12 +265,29 @@ static const struct cairn_error *stage_strings(char ***out, size_t *n, yaml_node
 	return NULL;
 }
 
+const char *stage_reserved(const char *rel)
+{
+	const char *base = strrchr(rel, '/');
+	size_t n;
+
+	base = base ? base + 1 : rel;
+	n = strlen(base);
+	if (strcmp(rel, STAGE_FILE) == 0 || strcmp(rel, LOCKFILE_NAME) == 0)
+		return "is cairn's own file";
+	if (strcmp(base, ".gitignore") == 0)
+		return "is a .gitignore file cairn keeps";
+	if (n > 6 && strcmp(base + n - 6, ".cairn") == 0)
+		return "is a pointer file";
+	return NULL;
+}
+
 static const struct cairn_error *stage_paths(struct stage_path **out, size_t *nout,
 					     const struct stage_parse *sp, yaml_node_t *v,
 					     const char *key, const char *wdir, bool allow_external)
 {
 	const struct cairn_error *e;
 	yaml_node_t **nodes;
+	const char *why;
 	char **strs;
 	size_t n, i;
 
@@ -290,6 +307,9 @@ static const struct cairn_error *stage_paths(struct stage_path **out, size_t *no
 		if (e == NULL && p->external && !allow_external)
 			e = stage_bad(sp, nodes[i], "%s '%s' is outside the repository",
 				      strcmp(key, "outs") == 0 ? "output" : "metric", p->path);
+		if (e == NULL && !allow_external && (why = stage_reserved(p->rel)) != NULL)
+			e = stage_bad(sp, nodes[i], "%s '%s' %s",
+				      strcmp(key, "outs") == 0 ? "output" : "metric", p->path, why);
 	}
 	free(strs);
 	free(nodes);

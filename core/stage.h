@@ -79,6 +79,12 @@ struct stage *pipeline_find(const struct pipeline *p, const char *name);
 
 /* NULL when name may name a stage (letters, digits, '_', '-', '.'), else a reason. */
 const char *stage_name_check(const char *name);
+/*
+ * Why no stage may produce rel (normalised, relative to the root): cairn.yaml,
+ * cairn.lock, a pointer file or a .gitignore file, which cairn itself writes;
+ * NULL when it may.
+ */
+const char *stage_reserved(const char *rel);
 
 /*
  * Normalise path (relative to wdir, or absolute) against the work tree root:

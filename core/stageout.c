@@ -110,7 +110,7 @@ done:
 	return e;
 }
 
-const struct cairn_error *stageout_clear(struct work *w, const char *rel)
+const struct cairn_error *stageout_clear(struct work *w, const char *rel, bool force)
 {
 	const struct cairn_error *e;
 	struct lockfile_entry en;
@@ -122,7 +122,7 @@ const struct cairn_error *stageout_clear(struct work *w, const char *rel)
 		free(en.path);
 		return NULL;
 	}
-	if (e || !cache_has(w->cache, &en.id)) {
+	if (e || (!force && !cache_has(w->cache, &en.id))) {
 		free(en.path);
 		return NULL; /* not safe to delete: the command overwrites it */
 	}

@@ -27,9 +27,10 @@ const struct cairn_error *stageout_hash(struct lockfile_entry *en, struct work *
 
 /*
  * Before a stage runs: remove its output rel when the cache holds what is
- * there now (nothing is lost); leave it for the command to overwrite otherwise.
+ * there now (nothing is lost) or with force; leave it for the command to
+ * overwrite otherwise.
  */
-const struct cairn_error *stageout_clear(struct work *w, const char *rel);
+const struct cairn_error *stageout_clear(struct work *w, const char *rel, bool force);
 
 /* Keep a cached output out of Git (/NAME in its folder's .gitignore). */
 const struct cairn_error *stageout_ignore(struct work *w, const char *rel);

@@ -71,17 +71,20 @@ expect_success 'a changed command re-runs the stage' '
 	grep_q "running stage .d." out && grep_q "^in$" d.out
 '
 
-expect_success 'a missing or modified output re-runs its stage' '
+expect_success 'a missing output is restored; a modified one re-runs its stage with --force' '
 	rm -f d.out && cairn status >st && grep_q "output missing: d.out" st &&
 	cairn repro d >out && grep_q "restored stage .d. from the run cache" out && path_is_file d.out &&
 	chmod u+w b.out && echo junk >>b.out && cairn status >st && grep_q "output modified: b.out" st &&
-	cairn repro >out && grep_q "running stage .b. (output modified: b.out)" out &&
+	must_fail cairn repro >out 2>err && grep_q "would overwrite an output changed since" err &&
+	grep_q junk b.out &&
+	cairn repro --force --single b >out && grep_q "running stage .b. (output modified: b.out)" out &&
 	no_grep junk b.out
 '
 
 expect_success 'a modified metrics file re-runs its stage' '
 	echo "{}" >metrics.json && cairn status >st && grep_q "metric modified: metrics.json" st &&
-	cairn repro >out && grep_q "running stage .d." out && grep_q score metrics.json
+	must_fail cairn repro 2>err && grep_q "overwrite an output changed.*metrics.json" err &&
+	cairn repro --force --single d >out && grep_q "running stage .d." out && grep_q score metrics.json
 '
 
 expect_success '--dry-run says what would run and changes nothing' '

@@ -114,6 +114,20 @@ static void test_lockfile__errors(void)
 		     "a bad commit");
 	expect_error("stages:\n<<<<<<< HEAD\n  s:\n=======\n  t:\n>>>>>>> b\n",
 		     "'cairn.lock' contains merge conflict markers", "conflict markers");
+	/* a hostile lock's duplicate keys (a second 'cmd' overflowed the command array) */
+	expect_error("stages:\n  s:\n    cmd: x\n    cmd: y\n",
+		     "cairn.lock:4:5: key 'cmd' given twice in stage 's'", "a duplicate cmd");
+	expect_error("stages:\n  s:\n    cmd: [x]\n    cmd: [y, z]\n", "key 'cmd' given twice",
+		     "a duplicate cmd list");
+	expect_error("stages:\n  s:\n    cmd: x\n    outs:\n    - path: x\n      sha256: " H1
+		     "\n      size: 1\n      size: 2\n",
+		     "cairn.lock:8:7: key 'size' given twice", "a duplicate key in an entry");
+	expect_error("stages:\n  s:\n    cmd: x\n    outs: []\n    outs: []\n",
+		     "key 'outs' given twice", "a duplicate outs");
+	expect_error("stages:\n  s:\n    cmd: x\n    git:\n      dirty: true\n      dirty: false\n",
+		     "key 'dirty' given twice", "a duplicate key under git");
+	expect_error("stages: {}\nstages:\n  s:\n    cmd: x\n", "key 'stages' given twice",
+		     "a duplicate top-level key");
 }
 
 static void test_lockfile__outs(void)

@@ -84,11 +84,11 @@ static void test_stageout__clear_restore(void)
 	struct lockfile_entry en;
 	struct stat st;
 
-	ok_noerr(stageout_clear(&w, "b.txt"), "clear what the cache lacks");
+	ok_noerr(stageout_clear(&w, "b.txt", false), "clear what the cache lacks");
 	ok(lstat("b.txt", &st) == 0, "is a no-op: b.txt stays");
-	ok_noerr(stageout_clear(&w, "a.txt"), "clear what the cache has");
+	ok_noerr(stageout_clear(&w, "a.txt", false), "clear what the cache has");
 	ok(lstat("a.txt", &st) < 0, "removes it");
-	ok_noerr(stageout_clear(&w, "nope"), "clear of nothing");
+	ok_noerr(stageout_clear(&w, "nope", false), "clear of nothing");
 	memset(&en, 0, sizeof(en));
 	en.path = (char *)"sub/a.txt";
 	hash_buf(&en.id, "hello\n", 6);
