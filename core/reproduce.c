@@ -134,8 +134,11 @@ const struct cairn_error *reproduce_run(struct reproduce_report *rep, struct rep
 	if ((e = reproduce_cairn(&ok, o, wt, "repro", "--force", "--no-run-cache")) != NULL)
 		goto done;
 	rep->ran = ok;
-	if (!ok)
+	if (!ok) {
+		/* no verdict: the stages that did not run would look identical */
 		rep->failure = xstrdup("the pipeline did not run to its end");
+		goto done;
+	}
 	lock = fs_join(wt, LOCKFILE_NAME);
 	if ((e = fs_read_file(&text, lock, LOCKFILE_MAX_BYTES)) == NULL)
 		e = lockfile_parse(&got, text.s, text.len, LOCKFILE_NAME);
