@@ -131,24 +131,50 @@ void cmd_report(const struct cairn_error *e)
 		cmd_print_line(stderr, "cairn: hint: ", e->hint);
 }
 
-void cmd_warn(const char *fmt, ...)
+/* Flush stdout, then print prefix and the formatted text as one line on stderr. */
+static void cmd_vline(const char *prefix, const char *fmt, va_list ap)
 {
-	va_list ap;
+	va_list aq;
 	int n;
 
-	fflush(stdout);
-	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
+	fflush(stdout); /* results already printed come first in a shared log */
+	va_copy(aq, ap);
+	n = vsnprintf(NULL, 0, fmt, aq);
+	va_end(aq);
 	if (n > 0) {
 		char *text = xmalloc((size_t)n + 1);
 
-		va_start(ap, fmt);
 		vsnprintf(text, (size_t)n + 1, fmt, ap);
-		va_end(ap);
-		cmd_print_line(stderr, "cairn: warning: ", text);
+		cmd_print_line(stderr, prefix, text);
 		free(text);
 	}
+}
+
+void cmd_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmd_vline("cairn: warning: ", fmt, ap);
+	va_end(ap);
+}
+
+void cmd_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmd_vline("cairn: hint: ", fmt, ap);
+	va_end(ap);
+}
+
+void cmd_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmd_vline("cairn: ", fmt, ap);
+	va_end(ap);
 }
 
 struct progress {

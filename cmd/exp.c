@@ -52,10 +52,9 @@ static void exp_on_event(const char *name, bool done, const char *detail, const 
 		if (!c->quiet)
 			printf("running experiment '%s'\n", name);
 	} else if (detail) {
-		fflush(stdout);
-		fprintf(stderr, "cairn: experiment '%s' failed: %s\n", name, detail);
+		cmd_note("experiment '%s' failed: %s", name, detail);
 		if (log)
-			fprintf(stderr, "cairn: hint: its log is %s\n", log);
+			cmd_hint("its log is %s", log);
 	} else if (!c->quiet) {
 		printf("experiment '%s' done\n", name);
 	}

@@ -102,8 +102,7 @@ static const struct cairn_error *cmd_init(struct cmd_ctx *c)
 		else
 			printf("initialised cairn in %s\n", r->cairn_dir);
 		if (!existed || w1 || w2)
-			fprintf(stderr, "cairn: hint: record it in git: git add .cairn/config "
-					".cairn/.gitignore\n");
+			cmd_hint("record it in git: git add .cairn/config .cairn/.gitignore");
 	}
 	return NULL;
 }

@@ -91,8 +91,8 @@ static const struct cairn_error *cmd_repro(struct cmd_ctx *c)
 	work_close(&w);
 	/* nobody commits in the temporary worktrees of reproduce and exp run */
 	if (e == NULL && pr.ran && !pr.quiet && !o.dry_run && !wtree_is_temporary(c->repo))
-		fprintf(stderr, "cairn: hint: record the run in git: git add cairn.lock "
-				"(and the metrics and .gitignore files)\n");
+		cmd_hint("record the run in git: "
+			 "git add cairn.lock (and the metrics and .gitignore files)");
 	return e;
 }
 
