@@ -30,7 +30,7 @@ BUILD_PKGS="gcc make autoconf automake autoconf-archive pkg-config git ca-certif
 DEMO_PKGS="python3 python3-sklearn python3-yaml"
 # tests: man page lint, the local S3 server (OpenStack Swift + s3api), awscli as
 # the reference S3 client, the pre-commit framework (t6030), bash-completion
-# (where make install puts the completion; t9908 loads it)
+# (where make install puts the completion; t9907 loads it)
 TEST_PKGS="mandoc awscli swift-proxy swift-account swift-container swift-object curl pre-commit
  bash-completion"
 
