@@ -139,7 +139,7 @@ mkdir -p data/images
 cp "$skl/datasets/data/breast_cancer.csv" "$skl/datasets/data/wine_data.csv" data/
 cp "$skl/datasets/data/digits.csv.gz" "$skl/datasets/images/china.jpg" \
 	"$skl/datasets/images/flower.jpg" "$skl/datasets/images/README.txt" data/images/
-run 'ls -l data data/images'
+run 'wc -c data/*.csv data/images/*'
 run 'cairn add data/breast_cancer.csv data/wine_data.csv data/images'
 run 'cat data/breast_cancer.csv.cairn data/images.cairn'
 run 'cat data/.gitignore'

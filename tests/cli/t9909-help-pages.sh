@@ -3,9 +3,9 @@
 # ways: every command of cmd/ is listed by cairn help with a one-line summary,
 # every command has man/cairn-CMD.1 and every man/cairn-*.1 page is a
 # command; cairn(1) names every page in its SEE ALSO; every page is installed
-# (dist_man_MANS); and each --help, also of a subcommand such as
-# `cairn exp run`, points at a page that exists ("See 'man cairn-exp run'"
-# named none).
+# (dist_man_MANS); each --help, also of a subcommand such as `cairn exp
+# run`, points at a page that exists ("See 'man cairn-exp run'" named none);
+# and README's table of commands has one row per command.
 . "$CAIRN_SRCDIR/tests/cli/lib.sh"
 MAN=$CAIRN_SRCDIR/man
 
@@ -55,6 +55,12 @@ expect_success 'every --help, of commands and subcommands, names a page that exi
 			test "$page" = "cairn-$c" || { echo "cairn $c $s --help names '\''$page'\''"; exit 1; }
 		done
 	done <listed
+'
+
+expect_success 'the README table of commands has one row per command, and no other' '
+	sed -n "/^## Commands\$/,/^## /p" "$CAIRN_SRCDIR/README.md" |
+		sed -n "s/^| .cairn \([a-z][a-z-]*\).*/\1/p" | sort >readme &&
+	cmp_expected listed readme
 '
 
 expect_success 'cairn help COMMAND works for every command' '
