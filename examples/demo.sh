@@ -34,8 +34,9 @@ step_name="starting"
 step() { step_name=$*; printf '\n==> %s\n' "$*"; }
 note() { printf '    (%s)\n' "$*"; }
 fail() { printf 'demo: FAILED: %s\n' "$*" >&2; exit 1; }
-# cairn as the user types it, whatever binary CAIRN names
-cairn() { "$CAIRN" "$@"; }
+# cairn as the user types it, whatever binary CAIRN names ("command": not
+# this function again when CAIRN is plain "cairn")
+cairn() { command "$CAIRN" "$@"; }
 # run 'COMMAND': print it, run it, show its output (stdout and stderr, in
 # order) and keep it in $tmp/out; stop the demo when it fails
 run() {
