@@ -93,7 +93,8 @@ static const struct cairn_error *cmd_add(struct cmd_ctx *c)
 		fflush(stdout);
 	}
 	if (e == NULL && any && !quiet)
-		cmd_hint("record the change in git: git add the .cairn pointer files and .gitignore");
+		cmd_hint("record the change in git: "
+			 "git add the .cairn pointer files and .gitignore");
 done:
 	work_close(&w);
 	for (i = 0; i < c->argc; i++)

@@ -114,10 +114,13 @@ const struct cairn_error *cmd_subcommand(struct cmd_ctx *c, const struct cmd_ent
 /* Print rows of ncols cells (row-major) in aligned columns. */
 void cmd_table(char **cells, size_t ncols, size_t nrows);
 
-/* Print a warning line "cairn: warning: ..." on stderr. */
+/*
+ * One line on stderr, after flushing stdout (so a log of both keeps their
+ * order): "cairn: warning: ...", "cairn: hint: ..." and a plain "cairn: ...".
+ */
 void cmd_warn(const char *fmt, ...) CAIRN_PRINTF(1, 2);
-/* Print a hint line "cairn: hint: ..." on stderr, after flushing stdout. */
 void cmd_hint(const char *fmt, ...) CAIRN_PRINTF(1, 2);
+void cmd_note(const char *fmt, ...) CAIRN_PRINTF(1, 2);
 /* Print "cairn: error: MSG" and the hint line, if any, on stderr. */
 void cmd_report(const struct cairn_error *e);
 /* text with control bytes and invalid UTF-8 spelled \xNN (caller frees): one line, valid UTF-8. */

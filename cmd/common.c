@@ -33,7 +33,6 @@ static void cmd_on_signal(int sig)
 {
 	if (cmd_signal) {
 		/* second interrupt: stop now, leaving no temp file behind */
-		par_abort_all();
 		tempfile_cleanup_all();
 		signal(sig, SIG_DFL);
 		raise(sig);
@@ -132,13 +131,13 @@ void cmd_report(const struct cairn_error *e)
 		cmd_print_line(stderr, "cairn: hint: ", e->hint);
 }
 
-/* Flush stdout, then print prefix and the formatted text as one escaped line on stderr. */
-static void cmd_vnote(const char *prefix, const char *fmt, va_list ap)
+/* Flush stdout, then print prefix and the formatted text as one line on stderr. */
+static void cmd_vline(const char *prefix, const char *fmt, va_list ap)
 {
 	va_list aq;
 	int n;
 
-	fflush(stdout);
+	fflush(stdout); /* results already printed come first in a shared log */
 	va_copy(aq, ap);
 	n = vsnprintf(NULL, 0, fmt, aq);
 	va_end(aq);
@@ -156,7 +155,7 @@ void cmd_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	cmd_vnote("cairn: warning: ", fmt, ap);
+	cmd_vline("cairn: warning: ", fmt, ap);
 	va_end(ap);
 }
 
@@ -165,7 +164,16 @@ void cmd_hint(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	cmd_vnote("cairn: hint: ", fmt, ap);
+	cmd_vline("cairn: hint: ", fmt, ap);
+	va_end(ap);
+}
+
+void cmd_note(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	cmd_vline("cairn: ", fmt, ap);
 	va_end(ap);
 }
 

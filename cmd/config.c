@@ -147,8 +147,7 @@ static const struct cairn_error *cmd_config_run(struct cmd_ctx *c, struct config
 		if (e == NULL)
 			e = config_set(cfg, wl, key, c->argv[1]);
 		if (e == NULL && wl == CONFIG_LOCAL && !level && !c->quiet)
-			fprintf(stderr, "cairn: '%s' is a credential: written to .cairn/config.local\n",
-				key);
+			cmd_note("'%s' is a credential: written to .cairn/config.local", key);
 	}
 	free(key);
 	return e;

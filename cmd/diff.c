@@ -21,6 +21,7 @@
 #include "core/ptr.h"
 #include "core/repo.h"
 #include "core/rev.h"
+#include "core/stageout.h"
 #include "core/work.h"
 #include "core/xmalloc.h"
 
@@ -31,7 +32,10 @@ static const struct opt_spec diff_opts[] = {
 
 enum { DIFF_JSON };
 
-/* One side: a revision's outputs, or the workspace (spec NULL). */
+/*
+ * One side: a revision's outputs, or the workspace (spec NULL): what the
+ * pointer files and cairn.lock's cached stage outputs record.
+ */
 static const struct cairn_error *diff_side(struct tree **t, struct cmd_ctx *c, struct work *w,
 					   const char *spec, bool implicit_head)
 {
@@ -39,10 +43,10 @@ static const struct cairn_error *diff_side(struct tree **t, struct cmd_ctx *c, s
 	struct out_list l = OUT_LIST_INIT;
 
 	if (spec == NULL) {
-		if ((e = out_collect_all(&l, c->repo)) == NULL)
+		if ((e = stageout_collect(&l, c->repo, NULL, 0)) == NULL)
 			e = otree_from_workspace(t, w, &l);
 	} else {
-		e = rev_pointers(&l, c->repo, spec);
+		e = stageout_rev_collect(&l, c->repo, spec);
 		if (implicit_head && err_is(e, CAIRN_ERR_NOT_FOUND)) {
 			e = NULL; /* no commit yet: everything is new */
 			out_list_release(&l);

@@ -52,8 +52,7 @@ static void exp_on_event(const char *name, bool done, const char *detail, const 
 		if (!c->quiet)
 			printf("running experiment '%s'\n", name);
 	} else if (detail) {
-		fflush(stdout);
-		fprintf(stderr, "cairn: experiment '%s' failed: %s\n", name, detail);
+		cmd_note("experiment '%s' failed: %s", name, detail);
 		if (log)
 			cmd_hint("its log is %s", log);
 	} else if (!c->quiet) {

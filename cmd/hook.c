@@ -135,7 +135,7 @@ static const struct cairn_error *hook_pull_missing(struct hook_ctx *h, struct wo
 		return err_wrap(e, "core.autopull");
 	e = xfer_fetch(&res, rem, w->cache, missing, &xo);
 	if (e == NULL && !h->c->quiet && res.transferred)
-		fprintf(stderr, "cairn: fetched %llu object%s (%s) from '%s'\n",
+		cmd_note("fetched %llu object%s (%s) from '%s'",
 			(unsigned long long)res.transferred, res.transferred == 1 ? "" : "s",
 			cmd_size(res.bytes), rem->name);
 	xfer_result_release(&res);
@@ -175,7 +175,7 @@ static const struct cairn_error *hook_checkout_run(struct hook_ctx *h, struct wo
 	if (e)
 		return e;
 	if (h->missing)
-		fprintf(stderr, "cairn: hint: run 'cairn pull' to fetch the missing data\n");
+		cmd_hint("run 'cairn pull' to fetch the missing data");
 	if (problems)
 		return err_new(CAIRN_ERR_FAILED, "the data of %zu output%s could not be checked out",
 			       problems, problems == 1 ? "" : "s");
@@ -249,7 +249,7 @@ static const struct cairn_error *hook_pre_push_run(struct hook_ctx *h, struct wo
 	if ((e = xfer_push(&res, rem, w->cache, &outs, &xo)) != NULL)
 		goto done;
 	if (!h->c->quiet && res.transferred)
-		fprintf(stderr, "cairn: pushed %llu object%s (%s) to '%s'\n",
+		cmd_note("pushed %llu object%s (%s) to '%s'",
 			(unsigned long long)res.transferred, res.transferred == 1 ? "" : "s",
 			cmd_size(res.bytes), rem->name);
 	/* the pushed tips must be complete; older commits only get a warning */

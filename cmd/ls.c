@@ -1,6 +1,6 @@
 /*
  * ls.c: cairn ls [--rev R] [PATH] [-R]: list the data tracked in the
- * workspace's pointers or at a revision, down into tracked folders (their
+ * workspace's pointers and cairn.lock, or at a revision, down into tracked folders (their
  * manifests come from the cache), without checking anything out. See
  * cairn-ls(1).
  */
@@ -19,6 +19,7 @@
 #include "core/ptr.h"
 #include "core/repo.h"
 #include "core/rev.h"
+#include "core/stageout.h"
 #include "core/tree.h"
 #include "core/xmalloc.h"
 
@@ -112,7 +113,7 @@ static const struct cairn_error *cmd_ls(struct cmd_ctx *c)
 		rel[n - strlen(PTR_SUFFIX)] = '\0';
 	if ((e = repo_cache(&cache, c->repo)) != NULL)
 		goto done;
-	e = rev ? rev_pointers(&l, c->repo, rev) : out_collect_all(&l, c->repo);
+	e = rev ? stageout_rev_collect(&l, c->repo, rev) : stageout_collect(&l, c->repo, NULL, 0);
 	if (e == NULL)
 		e = otree_from_outs(&t, &l, rev ? rev : "the workspace");
 	if (e)

@@ -67,7 +67,8 @@ void opt_help(struct buf *b, const struct cmd_entry *ce)
 	if (i == n && !(ce->flags & CMD_NO_OPTS))
 		buf_addf(b, "  %-26s %s\n", "-q, --quiet", "print nothing but errors");
 	buf_addf(b, "  %-26s %s\n", "-h, --help", "show this help");
-	buf_addf(b, "\nSee 'man cairn-%s' for more.\n", ce->name);
+	/* a subcommand ("exp run") is in its command's page */
+	buf_addf(b, "\nSee 'man cairn-%.*s' for more.\n", (int)strcspn(ce->name, " "), ce->name);
 }
 
 const struct cairn_error *opt_parse(struct opt_values *v, int *argc, char ***argv,

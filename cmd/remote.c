@@ -90,8 +90,7 @@ static const struct cairn_error *remote_modify(struct cmd_ctx *c, struct config 
 		return e;
 	e = remote_cfg_set(&used, cfg, remote_level(c), c->argv[1], c->argv[2], c->argv[3]);
 	if (e == NULL && used != remote_level(c) && !c->quiet)
-		fprintf(stderr, "cairn: '%s' is a credential: written to .cairn/config.local\n",
-			c->argv[2]);
+		cmd_note("'%s' is a credential: written to .cairn/config.local", c->argv[2]);
 	return e;
 }
 

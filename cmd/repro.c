@@ -14,6 +14,7 @@
 #include "core/par.h"
 #include "core/repro.h"
 #include "core/work.h"
+#include "core/wtree.h"
 
 static const struct opt_spec repro_opts[] = {
 	{ 'f', "force", NULL, "run the stages even when they are up to date" },
@@ -88,8 +89,10 @@ static const struct cairn_error *cmd_repro(struct cmd_ctx *c)
 		return e;
 	e = repro_run(&w, c->argv, (size_t)c->argc, &o);
 	work_close(&w);
-	if (e == NULL && pr.ran && !pr.quiet && !o.dry_run)
-		cmd_hint("record the run in git: git add cairn.lock (and the metrics and .gitignore files)");
+	/* nobody commits in the temporary worktrees of reproduce and exp run */
+	if (e == NULL && pr.ran && !pr.quiet && !o.dry_run && !wtree_is_temporary(c->repo))
+		cmd_hint("record the run in git: "
+			 "git add cairn.lock (and the metrics and .gitignore files)");
 	return e;
 }
 

@@ -55,7 +55,7 @@ static const struct cairn_error *cmd_reproduce(struct cmd_ctx *c)
 			       rep.v[i].path, rep.v[i].stage);
 	}
 	if (rep.worktree)
-		fprintf(stderr, "cairn: the run is kept in %s\n", rep.worktree);
+		cmd_note("the run is kept in %s", rep.worktree);
 	if (!rep.ran)
 		e = err_new(CAIRN_ERR_FAILED, "reproducing %.7s failed: %s", rep.commit,
 			    rep.failure);

@@ -198,7 +198,10 @@ static const struct cairn_error *otree_read_work(struct tree_entry *te, struct w
 	}
 	close(dfd);
 	if (S_ISREG(st.st_mode)) {
+		/* forget the recorded id: digest_file keeps an id it is given */
 		te->type = TREE_FILE;
+		te->known = false;
+		te->exec = false;
 		return digest_file(&w->digest, o->rel, te);
 	}
 	if (!S_ISDIR(st.st_mode)) {

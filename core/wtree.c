@@ -42,6 +42,17 @@ char *wtree_main_root(struct repo *r)
 	return xstrdup(r->root);
 }
 
+bool wtree_is_temporary(struct repo *r)
+{
+	char *main_root = wtree_main_root(r), *dir = xasprintf("%s/.cairn/tmp/wt", main_root);
+	size_t n = strlen(dir);
+	bool tmp = strncmp(r->root, dir, n) == 0 && r->root[n] == '/';
+
+	free(dir);
+	free(main_root);
+	return tmp;
+}
+
 static const struct cairn_error *wtree_git(struct repo *r, char *const argv[])
 {
 	const struct cairn_error *e;

@@ -9,6 +9,8 @@
 #ifndef CAIRN_CORE_WTREE_H
 #define CAIRN_CORE_WTREE_H
 
+#include <stdbool.h>
+
 #include "core/error.h"
 
 struct repo;
@@ -28,5 +30,8 @@ void wtree_prune(struct repo *r);
 
 /* The main work tree's root (r's own root unless r is a linked worktree). Caller frees. */
 char *wtree_main_root(struct repo *r);
+
+/* Is r one of the temporary worktrees wtree_add makes (nobody commits there)? */
+bool wtree_is_temporary(struct repo *r);
 
 #endif

@@ -12,7 +12,8 @@ CSV=$(python3 -c 'import os, sklearn.datasets as d, yaml; print(os.path.join(os.
 [ -n "$CSV" ] && [ -f "$CSV" ] || skip_all "python3 with scikit-learn and PyYAML is not installed"
 
 git init -q ml && cp -R "$CAIRN_SRCDIR/examples/ml-project/." ml/ && cd ml && cairn -q init &&
-	mkdir -p data/raw && cp "$CSV" data/raw/ && cairn -q add data/raw &&
+	mkdir -p data && cp "$CSV" "$(dirname "$CSV")/wine_data.csv" data/ &&
+	cairn -q add data/breast_cancer.csv data/wine_data.csv &&
 	git add -A && git commit -qm example || exit 1
 
 expect_success 'the example pipeline runs in order and records every stage' '

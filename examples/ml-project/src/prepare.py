@@ -1,4 +1,5 @@
-"""Stage prepare: split one raw dataset into data/prepared/{train,test}.csv."""
+"""Stage prepare: split the dataset params.yaml names (data/<dataset>.csv) into
+data/prepared/{train,test}.csv."""
 import os
 
 import numpy as np
@@ -6,7 +7,7 @@ import numpy as np
 from common import load_sklearn_csv, params, save_rows
 
 p = params("prepare")
-X, y = load_sklearn_csv(os.path.join("data", "raw", p["dataset"] + ".csv"))
+X, y = load_sklearn_csv(os.path.join("data", p["dataset"] + ".csv"))
 order = np.random.RandomState(p["seed"]).permutation(len(y))
 n_test = int(round(len(y) * p["test_size"]))
 test, train = order[:n_test], order[n_test:]
