@@ -1,7 +1,9 @@
 /*
  * hook.c: cairn hook NAME [ARGS...]: what the shims written by cairn
  * install run inside git (pre-commit, pre-push, post-checkout, post-merge,
- * post-rewrite). Does nothing where cairn is not initialised. See
+ * post-rewrite). Does nothing where cairn is not initialised. Only the
+ * checkout hooks, which write the workspace, take the repository lock; the
+ * checks of pre-commit and pre-push read, like cairn status and push. See
  * cairn-hook(1) and cairn-hooks(5).
  */
 #include "buildconf.h"
@@ -16,6 +18,7 @@
 #include "cmd/xfer.h"
 #include "core/buf.h"
 #include "core/fsutil.h"
+#include "core/lock.h"
 #include "core/out.h"
 #include "core/ptr.h"
 #include "core/repo.h"
@@ -286,6 +289,7 @@ static const struct cairn_error *cmd_hook(struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
 	const char *name = c->argv[0], *prev = NULL;
+	struct lock *lk = NULL;
 	struct hook_ctx h;
 	struct work w;
 
@@ -311,8 +315,13 @@ static const struct cairn_error *cmd_hook(struct cmd_ctx *c)
 			return NULL; /* the workspace did not change */
 		prev = NULL; /* a rebase may have passed through other data: check all */
 	}
-	if ((e = cmd_work_open(&w, c)) != NULL)
+	if (strcmp(name, "pre-commit") != 0 && strcmp(name, "pre-push") != 0 &&
+	    (e = cmd_lock(&lk, c)) != NULL)
 		return e;
+	if ((e = cmd_work_open(&w, c)) != NULL) {
+		lock_release(lk);
+		return e;
+	}
 	if (strcmp(name, "pre-commit") == 0)
 		e = hook_pre_commit_run(&h, &w);
 	else if (strcmp(name, "pre-push") == 0)
@@ -320,6 +329,7 @@ static const struct cairn_error *cmd_hook(struct cmd_ctx *c)
 	else
 		e = hook_checkout_run(&h, &w, prev);
 	work_close(&w);
+	lock_release(lk);
 	return e;
 }
 
@@ -330,6 +340,6 @@ const struct cmd_entry cmd_hook_entry = {
 	.opts = NULL,
 	.min_args = 1,
 	.max_args = -1,
-	.flags = CMD_NEEDS_REPO | CMD_WRITES,
+	.flags = CMD_NEEDS_REPO, /* the checkout hooks take the lock themselves */
 	.run = cmd_hook,
 };
