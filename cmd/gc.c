@@ -1,7 +1,7 @@
 /*
  * gc.c: cairn gc: remove the cache objects (or, with --cloud, the remote
- * objects) that no kept scope names: the workspace, revisions, branches,
- * tags, commits, experiments, and always the index, stash entries, other
+ * objects) that no kept scope names: revisions, branches, tags, commits,
+ * experiments, and always the workspace, the index, stash entries, other
  * work trees and the other projects sharing the cache. Refuses to take
  * data from branch and tag tips without --force. Prints what each scope
  * kept, what goes and the bytes freed. See cairn-gc(1).
@@ -25,7 +25,7 @@
 #include "remotes/remote.h"
 
 static const struct opt_spec gc_opts[] = {
-	{ 'w', "workspace", NULL, "keep what the pointer files of the work tree name" },
+	{ 'w', "workspace", NULL, "keep the workspace (always kept) and nothing more" },
 	{ 0, "rev", "REV", "keep what revision REV names (repeatable)" },
 	{ 'n', "num", "N", "with --rev: N commits, REV and its first parents" },
 	{ 'a', "all-branches", NULL, "keep what the tip of every branch names" },
@@ -66,6 +66,8 @@ static void gc_on_problem(enum gcroots_problem kind, const struct oid *id, const
 		err_save(&p->corrupt, err_new(CAIRN_ERR_CORRUPT, "manifest %s of '%s': %s",
 					      oid_hex(id), path, msg));
 		p->have_corrupt = true;
+	} else if (kind == GCROOTS_MALFORMED && !p->quiet) {
+		cmd_warn("%s; keeping every object it names", msg);
 	} else if (kind == GCROOTS_MISSING && !p->quiet) {
 		cmd_warn("'%s' (%s) is not in the cache; what only it names cannot be kept", path,
 			 oid_hex(id));
