@@ -6,6 +6,7 @@
 
 #include "cmd/cmd.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -338,24 +339,76 @@ static void cmd_on_lock_wait(pid_t holder, void *arg)
 		fprintf(stderr, "cairn: waiting for the lock held by another cairn process\n");
 }
 
-const struct cairn_error *cmd_lock(struct lock **out, struct cmd_ctx *c)
+static void cmd_on_cache_wait(pid_t holder, void *arg)
+{
+	const struct cmd_ctx *c = arg;
+
+	if (c->quiet)
+		return;
+	if (holder > 0)
+		fprintf(stderr, "cairn: waiting for the cache lock held by pid %ld (cairn gc)\n",
+			(long)holder);
+	else
+		fprintf(stderr, "cairn: waiting for the cache lock held by other cairn processes\n");
+}
+
+static const struct cairn_error *cmd_lock_timeout(int *ms, struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
 	int64_t timeout;
-	char *path;
 
-	*out = NULL;
 	if ((e = config_get_int(&timeout, c->repo->cfg, "core.lockTimeout", 5)) != NULL)
 		return e;
 	if (timeout < 0)
 		timeout = 0;
 	if (timeout > 24 * 3600)
 		timeout = 24 * 3600;
+	*ms = (int)(timeout * 1000);
+	return NULL;
+}
+
+const struct cairn_error *cmd_lock(struct lock **out, struct cmd_ctx *c)
+{
+	const struct cairn_error *e;
+	char *path;
+	int ms;
+
+	*out = NULL;
+	if ((e = cmd_lock_timeout(&ms, c)) != NULL)
+		return e;
 	if ((e = fs_mkdirs(c->repo->tmp_dir, 0777)) != NULL)
 		return e;
 	path = fs_join(c->repo->tmp_dir, "lock");
-	e = lock_acquire(out, path, (int)(timeout * 1000), cmd_on_lock_wait, cmd_cancelled, c);
+	e = lock_acquire(out, path, LOCK_F_INHERIT, ms, cmd_on_lock_wait, cmd_cancelled, c);
 	free(path);
+	return e;
+}
+
+const struct cairn_error *cmd_cache_lock(struct lock **out, struct cmd_ctx *c, bool exclusive)
+{
+	const struct cairn_error *e;
+	char *dir, *path;
+	int ms;
+
+	*out = NULL;
+	if ((e = cmd_lock_timeout(&ms, c)) != NULL)
+		return e;
+	dir = repo_cache_dir(c->repo);
+	path = fs_join(dir, "lock");
+	e = fs_mkdirs(dir, 0777);
+	if (e == NULL)
+		e = lock_acquire(out, path, exclusive ? 0 : LOCK_F_SHARED, ms, cmd_on_cache_wait,
+				 cmd_cancelled, c);
+	if (err_is(e, CAIRN_ERR_LOCKED))
+		e = err_hint(err_wrap(e, "cache '%s'", dir),
+			     exclusive ? "other cairn commands are adding objects to it; wait for "
+					 "them to finish, or raise core.lockTimeout"
+				       : "cairn gc is collecting it; wait for it to finish, or raise "
+					 "core.lockTimeout");
+	else if (e && !exclusive && (e->sys_errno == EACCES || e->sys_errno == EROFS))
+		e = NULL; /* a cache this process cannot write: it adds nothing there */
+	free(path);
+	free(dir);
 	return e;
 }
 

@@ -19,6 +19,7 @@
 #include "core/gcremote.h"
 #include "core/gcroots.h"
 #include "core/gcscope.h"
+#include "core/lock.h"
 #include "core/repo.h"
 #include "core/work.h"
 #include "core/xmalloc.h"
@@ -202,13 +203,23 @@ static const struct cairn_error *cmd_gc(struct cmd_ctx *c)
 	struct gc_result res;
 	struct gc_opts go = { 0 };
 	struct gc_print p = { 0 };
+	struct lock *clk = NULL;
 	size_t lost;
 	struct work w;
 
 	if ((e = gc_scope_opts(&o, c)) != NULL)
 		return e;
-	if ((e = cmd_work_open(&w, c)) != NULL)
+	/*
+	 * No command adds objects from here on (they hold the cache lock
+	 * shared), so an object added but not yet named by a pointer cannot
+	 * be taken between reading the roots and the sweep.
+	 */
+	if (!opt_given(c, GC_CLOUD) && (e = cmd_cache_lock(&clk, c, true)) != NULL)
 		return e;
+	if ((e = cmd_work_open(&w, c)) != NULL) {
+		lock_release(clk);
+		return e;
+	}
 	buf_init(&p.lost);
 	p.o = &o;
 	p.quiet = c->quiet || opt_given(c, GC_QUIET);
@@ -273,6 +284,7 @@ done:
 	buf_release(&p.lost);
 	gcroots_free(p.g);
 	work_close(&w);
+	lock_release(clk);
 	return e;
 }
 
@@ -283,6 +295,6 @@ const struct cmd_entry cmd_gc_entry = {
 	.opts = gc_opts,
 	.min_args = 0,
 	.max_args = 0,
-	.flags = CMD_NEEDS_INIT | CMD_WRITES,
+	.flags = CMD_NEEDS_INIT | CMD_WRITES | CMD_OWN_CACHE_LOCK,
 	.run = cmd_gc,
 };

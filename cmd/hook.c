@@ -289,7 +289,7 @@ static const struct cairn_error *cmd_hook(struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
 	const char *name = c->argv[0], *prev = NULL;
-	struct lock *lk = NULL;
+	struct lock *lk = NULL, *clk = NULL;
 	struct hook_ctx h;
 	struct work w;
 
@@ -316,9 +316,12 @@ static const struct cairn_error *cmd_hook(struct cmd_ctx *c)
 		prev = NULL; /* a rebase may have passed through other data: check all */
 	}
 	if (strcmp(name, "pre-commit") != 0 && strcmp(name, "pre-push") != 0 &&
-	    (e = cmd_lock(&lk, c)) != NULL)
+	    ((e = cmd_lock(&lk, c)) != NULL || (e = cmd_cache_lock(&clk, c, false)) != NULL)) {
+		lock_release(lk);
 		return e;
+	}
 	if ((e = cmd_work_open(&w, c)) != NULL) {
+		lock_release(clk);
 		lock_release(lk);
 		return e;
 	}
@@ -329,6 +332,7 @@ static const struct cairn_error *cmd_hook(struct cmd_ctx *c)
 	else
 		e = hook_checkout_run(&h, &w, prev);
 	work_close(&w);
+	lock_release(clk);
 	lock_release(lk);
 	return e;
 }

@@ -1,6 +1,6 @@
 /*
- * lock.c: flock-based repository lock with a bounded wait, shared with the
- * holder's descendants through CAIRN_LOCK_HELD.
+ * lock.c: flock-based locks with a bounded wait: the repository lock, shared
+ * with the holder's descendants through CAIRN_LOCK_HELD, and the cache lock.
  */
 #include "buildconf.h"
 
@@ -23,6 +23,7 @@
 
 struct lock {
 	int fd;         /* -1: held by an ancestor */
+	bool shared;    /* LOCK_F_SHARED: the file's pid is someone else's */
 	char *prev_env; /* CAIRN_LOCK_HELD before this lock set it, or NULL */
 	bool set_env;   /* this lock set CAIRN_LOCK_HELD */
 };
@@ -87,31 +88,36 @@ static bool lock_held_above(int fd, const char *path)
 	return holder > 0 && lock_is_ancestor(holder);
 }
 
-static struct lock *lock_new(int fd, const char *path)
+static struct lock *lock_new(int fd, const char *path, unsigned flags)
 {
 	struct lock *l = xcalloc(1, sizeof(*l));
 	const char *prev = getenv(LOCK_ENV);
 
 	l->fd = fd;
-	if (fd >= 0) {
+	l->shared = (flags & LOCK_F_SHARED) != 0;
+	if (fd >= 0 && (flags & LOCK_F_INHERIT)) {
 		l->prev_env = prev ? xstrdup(prev) : NULL;
 		l->set_env = setenv(LOCK_ENV, path, 1) == 0;
 	}
 	return l;
 }
 
-const struct cairn_error *lock_acquire(struct lock **out, const char *path, int timeout_ms,
-				       lock_wait_cb on_wait, lock_cancel_cb cancel, void *arg)
+const struct cairn_error *lock_acquire(struct lock **out, const char *path, unsigned flags,
+				       int timeout_ms, lock_wait_cb on_wait, lock_cancel_cb cancel,
+				       void *arg)
 {
 	int64_t deadline = fs_now_ns() + (int64_t)timeout_ms * 1000000;
+	int op = (flags & LOCK_F_SHARED) ? LOCK_SH : LOCK_EX;
 	bool waited = false;
 	char pidtext[32];
 	int fd, n;
 
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0666);
+	if (fd < 0 && errno == EACCES) /* another user's file (a shared cache): flock needs no write */
+		fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd < 0)
 		return err_errno("open lock '%s'", path);
-	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+	while (flock(fd, op | LOCK_NB) < 0) {
 		struct timespec ts = { 0, 50 * 1000000 };
 
 		if (errno != EWOULDBLOCK && errno != EINTR) {
@@ -120,9 +126,9 @@ const struct cairn_error *lock_acquire(struct lock **out, const char *path, int 
 			close(fd);
 			return e;
 		}
-		if (lock_held_above(fd, path)) {
+		if ((flags & LOCK_F_INHERIT) && lock_held_above(fd, path)) {
 			close(fd);
-			*out = lock_new(-1, path);
+			*out = lock_new(-1, path, flags);
 			return NULL;
 		}
 		if (fs_now_ns() >= deadline) {
@@ -152,10 +158,10 @@ const struct cairn_error *lock_acquire(struct lock **out, const char *path, int 
 		nanosleep(&ts, NULL);
 	}
 	n = snprintf(pidtext, sizeof(pidtext), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) < 0 || pwrite(fd, pidtext, (size_t)n, 0) != n) {
+	if (op == LOCK_EX && (ftruncate(fd, 0) < 0 || pwrite(fd, pidtext, (size_t)n, 0) != n)) {
 		/* the pid is only for messages */
 	}
-	*out = lock_new(fd, path);
+	*out = lock_new(fd, path, flags);
 	return NULL;
 }
 
@@ -170,7 +176,7 @@ void lock_release(struct lock *l)
 			unsetenv(LOCK_ENV);
 	}
 	if (l->fd >= 0) {
-		if (ftruncate(l->fd, 0) < 0) {
+		if (!l->shared && ftruncate(l->fd, 0) < 0) {
 			/* only for messages */
 		}
 		flock(l->fd, LOCK_UN);
