@@ -128,5 +128,12 @@ void cmd_report(const struct cairn_error *e);
 char *cmd_escape(const char *text);
 /* Print prefix and the escaped text as one line. */
 void cmd_print_line(FILE *f, const char *prefix, const char *text);
+/*
+ * Set key of obj to a path for --json output: the path itself when it is
+ * valid UTF-8; else its text as printed (cmd_escape) and, under
+ * "<key>_base64", its exact bytes (JSON strings must be UTF-8).
+ */
+struct json_t;
+void cmd_json_path(struct json_t *obj, const char *key, const char *path);
 
 #endif

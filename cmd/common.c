@@ -16,6 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <jansson.h>
+
 #include "cmd/opt.h"
 #include "core/buf.h"
 #include "core/config.h"
@@ -122,6 +124,47 @@ void cmd_print_line(FILE *f, const char *prefix, const char *text)
 
 	fprintf(f, "%s%s\n", prefix, t);
 	free(t);
+}
+
+static char *cmd_base64(const unsigned char *s, size_t n)
+{
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < n; i += 3) {
+		unsigned long v = (unsigned long)s[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned long)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= s[i + 2];
+		buf_addch(&b, digits[(v >> 18) & 63]);
+		buf_addch(&b, digits[(v >> 12) & 63]);
+		buf_addch(&b, i + 1 < n ? digits[(v >> 6) & 63] : '=');
+		buf_addch(&b, i + 2 < n ? digits[v & 63] : '=');
+	}
+	return buf_detach(&b);
+}
+
+void cmd_json_path(json_t *obj, const char *key, const char *path)
+{
+	char *shown, *raw, *rawkey;
+
+	if (name_utf8_valid(path, strlen(path))) {
+		json_object_set_new(obj, key, json_string(path));
+		return;
+	}
+	shown = cmd_escape(path);
+	raw = cmd_base64((const unsigned char *)path, strlen(path));
+	rawkey = xasprintf("%s_base64", key);
+	json_object_set_new(obj, key, json_string(shown));
+	json_object_set_new(obj, rawkey, json_string(raw));
+	free(shown);
+	free(raw);
+	free(rawkey);
 }
 
 void cmd_report(const struct cairn_error *e)

@@ -18,7 +18,7 @@
 #include "core/out.h"
 #include "core/ptr.h"
 #include "core/repo.h"
-#include "core/rev.h"
+#include "core/stageout.h"
 #include "core/tree.h"
 #include "core/xmalloc.h"
 
@@ -54,7 +54,7 @@ static const struct cairn_error *ls_visit(const char *path, const struct tree_en
 	if (r->json) {
 		json_t *j = json_object();
 
-		json_object_set_new(j, "path", json_string(path));
+		cmd_json_path(j, "path", path);
 		json_object_set_new(j, "type", json_string(ls_type(te->type)));
 		if (te->type != TREE_SYMLINK)
 			json_object_set_new(j, "size", json_integer((json_int_t)te->size));
@@ -65,7 +65,7 @@ static const struct cairn_error *ls_visit(const char *path, const struct tree_en
 		if (te->type == TREE_FILE && te->exec)
 			json_object_set_new(j, "exec", json_true());
 		if (te->type == TREE_SYMLINK)
-			json_object_set_new(j, "target", json_string(te->target));
+			cmd_json_path(j, "target", te->target);
 		json_array_append_new(r->json, j);
 		return NULL;
 	}
@@ -112,7 +112,8 @@ static const struct cairn_error *cmd_ls(struct cmd_ctx *c)
 		rel[n - strlen(PTR_SUFFIX)] = '\0';
 	if ((e = repo_cache(&cache, c->repo)) != NULL)
 		goto done;
-	e = rev ? rev_pointers(&l, c->repo, rev) : out_collect_all(&l, c->repo);
+	/* pointer files' outputs and the stage outputs cairn.lock records */
+	e = rev ? stageout_rev_collect(&l, c->repo, rev) : stageout_collect(&l, c->repo, NULL, 0);
 	if (e == NULL)
 		e = otree_from_outs(&t, &l, rev ? rev : "the workspace");
 	if (e)

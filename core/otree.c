@@ -199,6 +199,7 @@ static const struct cairn_error *otree_read_work(struct tree_entry *te, struct w
 	close(dfd);
 	if (S_ISREG(st.st_mode)) {
 		te->type = TREE_FILE;
+		te->known = false; /* the recorded id is not what is on disk */
 		return digest_file(&w->digest, o->rel, te);
 	}
 	if (!S_ISDIR(st.st_mode)) {
