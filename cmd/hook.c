@@ -18,12 +18,14 @@
 #include "cmd/xfer.h"
 #include "core/buf.h"
 #include "core/fsutil.h"
+#include "core/lockfile.h"
 #include "core/lock.h"
 #include "core/out.h"
 #include "core/ptr.h"
 #include "core/repo.h"
 #include "core/rev.h"
 #include "core/work.h"
+#include "core/xmalloc.h"
 #include "hooks/hook.h"
 #include "hooks/shim.h"
 #include "remotes/remote.h"
@@ -61,6 +63,31 @@ static void hook_line(const char *level, const struct cairn_error *e, const char
 	buf_release(&b);
 }
 
+/* path as one shell word for a command to copy: quoted when needed, after "--" when it starts with '-' */
+static char *hook_quote(const char *path)
+{
+	struct buf b = BUF_INIT;
+	const char *p;
+
+	buf_init(&b);
+	if (path[0] == '-')
+		buf_adds(&b, "-- ");
+	if (path[strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			      "_-./+,:=@%")] == '\0') {
+		buf_adds(&b, path);
+		return buf_detach(&b);
+	}
+	buf_addch(&b, '\'');
+	for (p = path; *p; p++) {
+		if (*p == '\'')
+			buf_adds(&b, "'\\''");
+		else
+			buf_addch(&b, *p);
+	}
+	buf_addch(&b, '\'');
+	return buf_detach(&b);
+}
+
 static void hook_on_note(enum hook_note n, const struct out *o, const struct cairn_error *e,
 			 void *arg)
 {
@@ -80,11 +107,22 @@ static void hook_on_note(enum hook_note n, const struct out *o, const struct cai
 		if (!h->c->quiet)
 			cmd_print_line(stdout, "cairn: restored ", o->rel);
 		break;
-	case HOOK_KEPT:
+	case HOOK_KEPT: {
+		char *q = hook_quote(o->rel), *what = NULL;
+
 		h->kept++;
-		hook_line("warning", NULL, "kept the modified data of '%s'; its pointer changed "
-					   "(to replace it: cairn checkout --force %s)", o->rel, o->rel);
+		/* a folder: say what in it would be lost */
+		if (o->ptr->type == PTR_DIR && e && *e->msg)
+			what = xasprintf(" (%s)", e->msg);
+		hook_line("warning", NULL, "kept the modified data of '%s'%s; its %s changed (to "
+					   "replace it: cairn checkout --force %s)", o->rel,
+			  what ? what : "",
+			  strcmp(o->ptr_rel, LOCKFILE_NAME) == 0 ? "record in cairn.lock" : "pointer",
+			  q);
+		free(what);
+		free(q);
 		break;
+	}
 	case HOOK_MISSING:
 		if (h->quiet_missing)
 			break; /* core.autopull fetches it next */

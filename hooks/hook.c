@@ -2,8 +2,9 @@
  * hook.c: the logic of the pre-commit and post-checkout family of hooks.
  * Pointers are read from Git objects (core/rev.h); the work a hook does
  * grows with what changed: pre-commit checks the cache only for pointers
- * new since HEAD, and the post-* hooks check out only outputs whose pointer
- * differs from the previous revision's.
+ * new since HEAD, and the post-* hooks check out only outputs (of pointer
+ * files and of cairn.lock's stages) whose record differs from the previous
+ * revision's.
  */
 #include "buildconf.h"
 
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/buf.h"
 #include "core/cache.h"
 #include "core/checkout.h"
 #include "core/config.h"
@@ -24,6 +26,7 @@
 #include "core/rev.h"
 #include "core/revset.h"
 #include "core/revwalk.h"
+#include "core/stageout.h"
 #include "core/status.h"
 #include "core/tree.h"
 #include "core/work.h"
@@ -77,7 +80,10 @@ static bool hook_same_ptr(const struct out *a, const struct out *b)
 	       a->ptr->exec == b->ptr->exec;
 }
 
-/* The pointers of revision spec; an unknown revision (unborn HEAD) is empty. */
+/*
+ * The outputs of revision spec (pointer files and cairn.lock's stage
+ * outputs); an unknown revision (unborn HEAD) is empty.
+ */
 static const struct cairn_error *hook_rev_pointers(struct out_list *l, bool *known,
 						   struct repo *r, const char *spec)
 {
@@ -86,7 +92,7 @@ static const struct cairn_error *hook_rev_pointers(struct out_list *l, bool *kno
 	*known = false;
 	if (spec == NULL)
 		return NULL;
-	e = rev_pointers(l, r, spec);
+	e = stageout_rev_collect(l, r, spec);
 	if (err_is(e, CAIRN_ERR_NOT_FOUND)) {
 		out_list_release(l);
 		return NULL;
@@ -179,10 +185,13 @@ const struct cairn_error *hook_checkout_outs(size_t *problems, struct work *w,
 					     hook_note_cb cb, void *arg)
 {
 	struct checkout_opts co;
+	struct buf unsafe = BUF_INIT;
 	size_t i;
 
 	*problems = 0;
 	memset(&co, 0, sizeof(co));
+	buf_init(&unsafe);
+	co.unsafe = &unsafe;
 	for (i = 0; i < outs->n; i++) {
 		struct out *o = &outs->v[i];
 		struct checkout_result res;
@@ -190,12 +199,13 @@ const struct cairn_error *hook_checkout_outs(size_t *problems, struct work *w,
 
 		if (o->ptr == NULL)
 			continue; /* taken */
+		buf_reset(&unsafe);
 		oe = checkout_out(&res, w, o, &co);
 		if (oe == NULL) {
 			if (res.written || res.removed)
 				cb(HOOK_RESTORED, o, NULL, arg);
 		} else if (err_is(oe, CAIRN_ERR_WOULD_CLOBBER)) {
-			cb(HOOK_KEPT, o, oe, arg);
+			cb(HOOK_KEPT, o, err_new(CAIRN_ERR_WOULD_CLOBBER, "%s", unsafe.s), arg);
 		} else if (err_is(oe, CAIRN_ERR_NOT_FOUND)) {
 			cb(HOOK_MISSING, o, oe, arg);
 			if (missing)
@@ -205,6 +215,7 @@ const struct cairn_error *hook_checkout_outs(size_t *problems, struct work *w,
 			cb(HOOK_FAILED, o, oe, arg);
 		}
 	}
+	buf_release(&unsafe);
 	return NULL;
 }
 
@@ -217,7 +228,7 @@ const struct cairn_error *hook_checkout(size_t *problems, struct work *w, const 
 	size_t i, k;
 
 	*problems = 0;
-	if ((e = out_collect_all(&outs, w->repo)) != NULL)
+	if ((e = stageout_collect(&outs, w->repo, NULL, 0)) != NULL) /* cairn.lock's outputs too */
 		goto done;
 	if ((e = hook_rev_pointers(&before, &known, w->repo, prev)) != NULL)
 		goto done;

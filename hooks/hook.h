@@ -21,7 +21,7 @@ enum hook_note {
 	HOOK_NOT_CACHED, /* pre-commit: a new staged pointer's data is not in the cache */
 	HOOK_DIFFERS,    /* pre-commit: the workspace data differs from the staged pointer */
 	HOOK_RESTORED,   /* post-*: the output's data was checked out */
-	HOOK_KEPT,       /* post-*: modified data kept, not overwritten */
+	HOOK_KEPT,       /* post-*: modified data kept, not overwritten (e: the paths, as a list) */
 	HOOK_MISSING,    /* post-*: the data is not in the cache */
 	HOOK_FAILED,     /* post-*: another error for this output */
 };
