@@ -141,7 +141,8 @@ const struct cairn_error *revwalk_all(struct repo *r, revwalk_cb cb, void *arg)
 		}
 	}
 	revwalk_refs_free(v, n);
-	rc = e ? 0 : git_revwalk_push_head(w);
+	/* an unborn HEAD (no commit yet, git checkout --orphan) adds nothing */
+	rc = e || git_repository_head_unborn(r->git) == 1 ? 0 : git_revwalk_push_head(w);
 	if (e == NULL && rc < 0 && rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH)
 		e = err_git_code(rc, "walk the history from HEAD");
 	if (e) {

@@ -7,7 +7,8 @@
 # that names it and says to resolve the conflict (cairn add of the data
 # resolves it, as git add does); a malformed pointer or
 # cairn.lock in history is a warning (its ids are kept), not an error that
-# no later gc could get past.
+# no later gc could get past. An unborn HEAD (no commit yet, an orphan
+# branch) has no history to walk: -A keeps what the refs name.
 . "$CAIRN_SRCDIR/tests/cli/lib.sh"
 
 export CAIRN_GC_GRACE=0
@@ -113,6 +114,16 @@ expect_success 'the branch check reads a malformed tip too' '
 	cairn checkout -q --force && must_fail cairn gc --rev main 2>err &&
 	grep_q "branches and tags still name data that is not kept: .d.cairn. of refs/heads/broken" err &&
 	has histours histtheirs
+'
+
+expect_success 'gc -A and push --all-commits before the first commit and on an orphan branch' '
+	new_repo "$TRASH/empty" && cd "$TRASH/empty" && echo e >e && cairn add -q e &&
+	cairn remote add -q -d store "$TRASH/store" &&
+	cairn gc -A >out && grep_q "^kept: all commits (0 pointers, 0 objects)$" out &&
+	cairn push --all-commits >out && path_is_file e.cairn &&
+	git add -A && git commit -qm first && git checkout -q --orphan fresh &&
+	cairn gc -A -d >out && grep_q "^kept: all commits (1 pointer, " out &&
+	cairn push -q --all-commits
 '
 
 test_done
