@@ -321,37 +321,27 @@ static const struct cairn_error *revwalk_commit(git_commit **out, struct repo *r
 	return NULL;
 }
 
-/* Is c a boundary commit of a shallow clone (its parents are not here)? */
-static bool revwalk_is_boundary(struct repo *r, const git_commit *c)
-{
-	struct oidset boundary;
-	struct oid key;
-	bool yes;
-
-	if (!revwalk_boundary(&boundary, r))
-		return false;
-	revwalk_key(&key, git_commit_id(c));
-	yes = oidset_has(&boundary, &key);
-	oidset_release(&boundary);
-	return yes;
-}
-
 const struct cairn_error *revwalk_first_parents(struct repo *r, const char *spec, int n,
 						revwalk_cb cb, void *arg)
 {
 	const struct cairn_error *e;
 	char hex[GIT_OID_HEXSZ + 1], *what;
 	git_commit *c = NULL, *p;
+	struct oidset boundary;
+	struct oid key;
 	int i;
 
 	if ((e = revwalk_commit(&c, r, spec)) != NULL)
 		return e;
+	revwalk_boundary(&boundary, r);
 	for (i = 0; i < n && e == NULL; i++) {
 		git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
 		what = i ? xasprintf("%s~%d", spec, i) : xstrdup(spec);
 		e = cb(hex, what, arg);
 		free(what);
-		if (e || git_commit_parentcount(c) == 0 || revwalk_is_boundary(r, c))
+		revwalk_key(&key, git_commit_id(c));
+		/* a shallow clone's boundary commit: its parents are not here */
+		if (e || git_commit_parentcount(c) == 0 || oidset_has(&boundary, &key))
 			break;
 		if (git_commit_parent(&p, c, 0) < 0) {
 			e = err_git("the parent of '%s~%d'", spec, i);
@@ -361,6 +351,7 @@ const struct cairn_error *revwalk_first_parents(struct repo *r, const char *spec
 		c = p;
 	}
 	git_commit_free(c);
+	oidset_release(&boundary);
 	return e;
 }
 
