@@ -311,8 +311,9 @@ const struct cairn_error *ptr_read_at(struct ptr **out, int dirfd, const char *f
 	if (e == NULL)
 		e = ptr_parse(out, b.s, b.len, display);
 	if (e && err_is(e, CAIRN_ERR_FORMAT) && ptr_has_conflict(b.s, b.len))
-		e = err_hint(e, "resolve the conflict first: keep one side (git checkout --ours %s, "
-				"or --theirs) and 'git add' it, then run 'cairn checkout'", display);
+		e = err_hint(e, "resolve the conflict first: keep one side with git checkout --ours "
+				"(or --theirs) -- '%s' and git add it, or add the data again with "
+				"cairn add; then run cairn checkout", display);
 	buf_release(&b);
 	return e;
 }

@@ -286,6 +286,10 @@ static const struct cairn_error *rev_index_walk(struct out_list *l, struct repo 
 		    !rev_is_pointer_name(fs_basename(ent->path)))
 			continue;
 		e = rev_add_pointer(l, r, ent->path, &ent->id, where[stage], bad, arg);
+		if (e && err_is(e, CAIRN_ERR_FORMAT) && e->hint == NULL)
+			e = err_hint(e, "fix it in the work tree (cairn add writes it again; in a merge "
+					"conflict, git checkout --ours (or --theirs) -- '%s' keeps one "
+					"side), then git add it", ent->path);
 	}
 	if (e == NULL && l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), rev_out_cmp);

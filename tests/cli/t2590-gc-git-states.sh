@@ -58,7 +58,7 @@ expect_success 'setup: a merge conflict on a pointer with a commit no ref names'
 expect_success 'a pointer with conflict markers: named, with the way out' '
 	must_fail --code=1 cairn gc -a 2>err &&
 	grep_q "^cairn: error: pointer .d.cairn. contains merge conflict markers$" err &&
-	grep_q "^cairn: hint: resolve the conflict first: keep one side (git checkout --ours d.cairn, or --theirs)" err &&
+	grep_q "^cairn: hint: resolve the conflict first: keep one side with git checkout --ours (or --theirs) -- .d.cairn. and git add it, or add the data again with cairn add; then run cairn checkout$" err &&
 	must_fail cairn status 2>err && grep_q "conflict markers" err &&
 	must_fail cairn diff 2>err && grep_q "conflict markers" err && has ours theirs base
 '

@@ -4,7 +4,8 @@
 # like pointer files' outputs; data modified locally is never overwritten,
 # and the warning names the output, the files in a folder that would be
 # lost, and a command that can be pasted as it is (quoted, after "--" for a
-# name starting with '-').
+# name starting with '-'); a pointer staged with conflict markers stops the
+# commit with the way out (cairn add of the data resolves it).
 . "$CAIRN_SRCDIR/tests/cli/lib.sh"
 
 git init -q r && cd r && cairn init -q && cairn install -q || exit 1
@@ -59,6 +60,19 @@ expect_success 'git rebase keeps modified data too' '
 	git rebase -q two 2>err && echo mine2 >want && cmp_expected want d/b &&
 	grep_q "^cairn: warning: kept the modified data of .d. (.d/b. (modified))" err &&
 	echo 2 >want && cmp_expected want out
+'
+
+expect_success 'pre-commit stops a pointer staged with conflict markers, and says how to resolve it' '
+	cairn checkout -q --force && git checkout -q -b c1 main && chmod u+w -- "-odd name" &&
+	echo c1 >"-odd name" &&
+	cairn add -q -- "-odd name" && git commit -qam c1 && git checkout -q -b c2 main &&
+	chmod u+w -- "-odd name" && echo c2 >"-odd name" && cairn add -q -- "-odd name" &&
+	git commit -qam c2 && must_fail git merge -q c1 >/dev/null 2>&1 && git add -- "-odd name.cairn" &&
+	must_fail git commit -qm merged 2>err &&
+	grep_q "^cairn: error: pointer .-odd name.cairn (at the index). contains merge conflict markers$" err &&
+	grep_q "^cairn: hint: fix it in the work tree (cairn add writes it again; in a merge conflict, git checkout --ours (or --theirs) -- .-odd name.cairn. keeps one side), then git add it$" err &&
+	cairn add -q -- "-odd name" && git add -- "-odd name.cairn" && git commit -qm merged &&
+	echo c2 >want && cmp_expected want "./-odd name"
 '
 
 test_done
