@@ -282,6 +282,8 @@ static const struct cairn_error *rev_index_walk(struct out_list *l, struct repo 
 
 		if (ent == NULL || (stage != 0 && !all_stages) || stage < 0 || stage > 3)
 			continue;
+		if (ent->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD)
+			continue; /* git add -N: an empty placeholder, nothing staged yet */
 		if ((ent->mode != GIT_FILEMODE_BLOB && ent->mode != GIT_FILEMODE_BLOB_EXECUTABLE) ||
 		    !rev_is_pointer_name(fs_basename(ent->path)))
 			continue;

@@ -116,6 +116,12 @@ expect_success 'the branch check reads a malformed tip too' '
 	has histours histtheirs
 '
 
+expect_success 'a pointer added with git add -N (intent to add) is no malformed pointer' '
+	echo ita >i && cairn add -q i && git add -N i.cairn && cairn gc -a >out 2>err &&
+	no_grep "i.cairn" err && has ita && git rm -q --cached i.cairn && rm -f i.cairn i &&
+	sed -i "/^\/i$/d" .gitignore
+'
+
 expect_success 'gc -A and push --all-commits before the first commit and on an orphan branch' '
 	new_repo "$TRASH/empty" && cd "$TRASH/empty" && echo e >e && cairn add -q e &&
 	cairn remote add -q -d store "$TRASH/store" &&
