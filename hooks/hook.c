@@ -80,25 +80,65 @@ static bool hook_same_ptr(const struct out *a, const struct out *b)
 	       a->ptr->exec == b->ptr->exec;
 }
 
+/* Move o (taking its strings) to the end of l. */
+static void hook_take(struct out_list *l, struct out *o)
+{
+	XGROW(l->v, l->n + 1, l->cap);
+	l->v[l->n++] = *o;
+	memset(o, 0, sizeof(*o));
+}
+
+/* A malformed pointer of the previous revision: its output counts as changed. */
+static void hook_skip_bad(const char *ptr_rel, const struct cairn_error *e, const char *text,
+			  size_t len, void *arg)
+{
+	(void)ptr_rel;
+	(void)e;
+	(void)text;
+	(void)len;
+	(void)arg;
+}
+
+static int hook_out_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct out *)a)->rel, ((const struct out *)b)->rel);
+}
+
 /*
  * The outputs of revision spec (pointer files and cairn.lock's stage
- * outputs); an unknown revision (unborn HEAD) is empty.
+ * outputs), sorted, to tell what changed since; an unknown revision (unborn
+ * HEAD) is empty. A malformed pointer or cairn.lock there (a committed
+ * conflict being fixed now) is left out, so what it named counts as changed.
  */
 static const struct cairn_error *hook_rev_pointers(struct out_list *l, bool *known,
 						   struct repo *r, const char *spec)
 {
 	const struct cairn_error *e;
+	struct out_list locked = OUT_LIST_INIT;
+	size_t i;
 
 	*known = false;
 	if (spec == NULL)
 		return NULL;
-	e = stageout_rev_collect(l, r, spec);
+	e = rev_pointers_lenient(l, r, spec, NULL, hook_skip_bad, NULL);
 	if (err_is(e, CAIRN_ERR_NOT_FOUND)) {
 		out_list_release(l);
 		return NULL;
 	}
-	*known = e == NULL;
-	return e;
+	if (e)
+		return e;
+	e = stageout_rev_locked(&locked, r, spec);
+	if (err_is(e, CAIRN_ERR_FORMAT))
+		e = NULL;
+	for (i = 0; e == NULL && i < locked.n; i++)
+		hook_take(l, &locked.v[i]);
+	out_list_release(&locked);
+	if (e)
+		return e;
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), hook_out_cmp);
+	*known = true;
+	return NULL;
 }
 
 static const struct cairn_error *hook_file_cached(const char *path, struct tree_entry *te,
@@ -170,14 +210,6 @@ done:
 	out_list_release(&staged);
 	out_list_release(&head);
 	return e;
-}
-
-/* Move o (taking its strings) to the end of l. */
-static void hook_take(struct out_list *l, struct out *o)
-{
-	XGROW(l->v, l->n + 1, l->cap);
-	l->v[l->n++] = *o;
-	memset(o, 0, sizeof(*o));
 }
 
 const struct cairn_error *hook_checkout_outs(size_t *problems, struct work *w,

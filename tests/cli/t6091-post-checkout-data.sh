@@ -75,4 +75,15 @@ expect_success 'pre-commit stops a pointer staged with conflict markers, and say
 	echo c2 >want && cmp_expected want "./-odd name"
 '
 
+expect_success 'a committed conflict can be fixed: HEAD'"'"'s malformed pointer and cairn.lock are no error' '
+	git checkout -q -b fixit && cp cairn.lock "$TRASH/good.lock" &&
+	printf "<<<<<<< HEAD\nx\n=======\ny\n>>>>>>> o\n" >d.cairn && cp d.cairn cairn.lock &&
+	git commit -q --no-verify -am broken && git checkout -q HEAD~1 -- d.cairn &&
+	cp "$TRASH/good.lock" cairn.lock && cairn checkout -q --force &&
+	git commit -qam fixed 2>err && git log -1 --format=%s >log && echo fixed >want &&
+	cmp_expected want log && must_fail git checkout -q HEAD~1 2>err &&
+	grep_q "contains merge conflict markers" err && git checkout -q --force fixit 2>err &&
+	no_grep "error" err && cairn status >st && grep_q "up to date" st
+'
+
 test_done
