@@ -259,6 +259,17 @@ static const struct cairn_error *hook_push_input(struct buf *b, struct repo *r)
 	return NULL;
 }
 
+/* pre-push: a malformed pointer of an older pushed commit names nothing that can be sent. */
+static void hook_on_bad(const char *ptr_rel, const struct cairn_error *e, const char *text,
+			size_t len, void *arg)
+{
+	(void)ptr_rel;
+	(void)text;
+	(void)len;
+	(void)arg;
+	hook_line("warning", NULL, "%s; an older pushed commit, so its data is not sent", e->msg);
+}
+
 /* pre-push: send the data of the pushed commits to the default remote, or stop the push. */
 static const struct cairn_error *hook_pre_push_run(struct hook_ctx *h, struct work *w)
 {
@@ -273,7 +284,8 @@ static const struct cairn_error *hook_pre_push_run(struct hook_ctx *h, struct wo
 	buf_init(&in);
 	memset(&res, 0, sizeof(res));
 	if ((e = hook_push_input(&in, w->repo)) != NULL ||
-	    (e = hook_pre_push_outs(&outs, &ntips, w->repo, in.s)) != NULL || outs.n == 0)
+	    (e = hook_pre_push_outs(&outs, &ntips, w->repo, in.s, hook_on_bad, h)) != NULL ||
+	    outs.n == 0)
 		goto done;
 	e = remote_open(&rem, w->repo->cfg, NULL, w->repo->root);
 	if (err_is(e, CAIRN_ERR_NOT_FOUND)) {

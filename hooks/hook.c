@@ -292,6 +292,8 @@ struct hook_push {
 	struct out_list *outs;
 	struct repo *r;
 	struct oidset seen;
+	rev_bad_cb bad; /* older commits only; NULL for the tips */
+	void *bad_arg;
 };
 
 static const struct cairn_error *hook_push_commit(const char *hex, const char *what, void *arg)
@@ -299,7 +301,7 @@ static const struct cairn_error *hook_push_commit(const char *hex, const char *w
 	struct hook_push *p = arg;
 
 	(void)what;
-	return revset_commit_outs(p->outs, p->r, hex, NULL, 0, &p->seen);
+	return revset_commit_outs(p->outs, p->r, hex, NULL, 0, &p->seen, p->bad, p->bad_arg);
 }
 
 static bool hook_is_hex_id(const char *s, size_t n)
@@ -343,7 +345,7 @@ static const struct cairn_error *hook_push_line(bool *any, char local[65], char 
 }
 
 const struct cairn_error *hook_pre_push_outs(struct out_list *outs, size_t *ntips, struct repo *r,
-					     const char *input)
+					     const char *input, rev_bad_cb bad, void *arg)
 {
 	const struct cairn_error *e = NULL;
 	struct hook_push p;
@@ -366,6 +368,8 @@ const struct cairn_error *hook_pre_push_outs(struct out_list *outs, size_t *ntip
 
 			e = hook_push_line(&any, local, remote, line, len);
 			if (e == NULL && any) {
+				p.bad = pass == 0 ? NULL : bad;
+				p.bad_arg = arg;
 				if (pass == 0)
 					e = revwalk_first_parents(r, local, 1, hook_push_commit, &p);
 				else

@@ -86,4 +86,14 @@ expect_success 'a committed conflict can be fixed: HEAD'"'"'s malformed pointer 
 	no_grep "error" err && cairn status >st && grep_q "up to date" st
 '
 
+expect_success 'git push of a history with a committed conflict: a warning for the old commit, the tip is sent' '
+	git init -q --bare "$TRASH/up.git" && git remote add up "$TRASH/up.git" &&
+	cairn remote add -q -d store "$TRASH/store" && git push -q up fixit 2>err &&
+	grep_q "^cairn: warning: pointer .d.cairn (at [0-9a-f]*). contains merge conflict markers; an older pushed commit, so its data is not sent$" err &&
+	git ls-remote "$TRASH/up.git" >refs && grep_q "refs/heads/fixit" refs &&
+	git checkout -q -b tipbroken && printf "<<<<<<< a\n=======\n>>>>>>> b\n" >d.cairn &&
+	git commit -q --no-verify -am tipbroken && must_fail git push -q up tipbroken 2>err &&
+	grep_q "^cairn: error: the push is stopped" err && git checkout -q --force fixit
+'
+
 test_done
