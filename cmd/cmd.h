@@ -36,8 +36,9 @@ struct opt_values {
 enum cmd_flags {
 	CMD_NEEDS_REPO = 1 << 0, /* open the Git work tree */
 	CMD_NEEDS_INIT = 1 << 1, /* and require cairn init */
-	CMD_WRITES = 1 << 2,     /* take the repository lock */
+	CMD_WRITES = 1 << 2,     /* take the repository lock, and the cache lock shared */
 	CMD_NO_OPTS = 1 << 3,    /* pass every argument through (cairn help) */
+	CMD_OWN_CACHE_LOCK = 1 << 4, /* with CMD_WRITES: takes the cache lock itself (gc) */
 };
 
 struct cmd_ctx {
@@ -97,6 +98,11 @@ void cmd_digest_progress(uint64_t files, uint64_t files_total, uint64_t bytes,
 /* Take the repository write lock, waiting up to core.lockTimeout seconds. */
 struct lock;
 const struct cairn_error *cmd_lock(struct lock **out, struct cmd_ctx *c);
+/*
+ * Take the cache lock: shared for a command that may add objects, exclusive
+ * for gc's sweep (core/lock.h), waiting up to core.lockTimeout seconds.
+ */
+const struct cairn_error *cmd_cache_lock(struct lock **out, struct cmd_ctx *c, bool exclusive);
 
 /* Parse a -j/--jobs value: a positive number (USAGE otherwise). */
 const struct cairn_error *cmd_jobs(int *out, const char *text);
@@ -127,5 +133,12 @@ void cmd_report(const struct cairn_error *e);
 char *cmd_escape(const char *text);
 /* Print prefix and the escaped text as one line. */
 void cmd_print_line(FILE *f, const char *prefix, const char *text);
+/*
+ * Set key of obj to a path for --json output: the path itself when it is
+ * valid UTF-8; else its text as printed (cmd_escape) and, under
+ * "<key>_base64", its exact bytes (JSON strings must be UTF-8).
+ */
+struct json_t;
+void cmd_json_path(struct json_t *obj, const char *key, const char *path);
 
 #endif

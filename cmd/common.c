@@ -6,6 +6,7 @@
 
 #include "cmd/cmd.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,6 +15,8 @@
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
+
+#include <jansson.h>
 
 #include "cmd/opt.h"
 #include "core/buf.h"
@@ -121,6 +124,47 @@ void cmd_print_line(FILE *f, const char *prefix, const char *text)
 
 	fprintf(f, "%s%s\n", prefix, t);
 	free(t);
+}
+
+static char *cmd_base64(const unsigned char *s, size_t n)
+{
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	struct buf b = BUF_INIT;
+	size_t i;
+
+	buf_init(&b);
+	for (i = 0; i < n; i += 3) {
+		unsigned long v = (unsigned long)s[i] << 16;
+
+		if (i + 1 < n)
+			v |= (unsigned long)s[i + 1] << 8;
+		if (i + 2 < n)
+			v |= s[i + 2];
+		buf_addch(&b, digits[(v >> 18) & 63]);
+		buf_addch(&b, digits[(v >> 12) & 63]);
+		buf_addch(&b, i + 1 < n ? digits[(v >> 6) & 63] : '=');
+		buf_addch(&b, i + 2 < n ? digits[v & 63] : '=');
+	}
+	return buf_detach(&b);
+}
+
+void cmd_json_path(json_t *obj, const char *key, const char *path)
+{
+	char *shown, *raw, *rawkey;
+
+	if (name_utf8_valid(path, strlen(path))) {
+		json_object_set_new(obj, key, json_string(path));
+		return;
+	}
+	shown = cmd_escape(path);
+	raw = cmd_base64((const unsigned char *)path, strlen(path));
+	rawkey = xasprintf("%s_base64", key);
+	json_object_set_new(obj, key, json_string(shown));
+	json_object_set_new(obj, rawkey, json_string(raw));
+	free(shown);
+	free(raw);
+	free(rawkey);
 }
 
 void cmd_report(const struct cairn_error *e)
@@ -364,24 +408,76 @@ static void cmd_on_lock_wait(pid_t holder, void *arg)
 		fprintf(stderr, "cairn: waiting for the lock held by another cairn process\n");
 }
 
-const struct cairn_error *cmd_lock(struct lock **out, struct cmd_ctx *c)
+static void cmd_on_cache_wait(pid_t holder, void *arg)
+{
+	const struct cmd_ctx *c = arg;
+
+	if (c->quiet)
+		return;
+	if (holder > 0)
+		fprintf(stderr, "cairn: waiting for the cache lock held by pid %ld (cairn gc)\n",
+			(long)holder);
+	else
+		fprintf(stderr, "cairn: waiting for the cache lock held by other cairn processes\n");
+}
+
+static const struct cairn_error *cmd_lock_timeout(int *ms, struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
 	int64_t timeout;
-	char *path;
 
-	*out = NULL;
 	if ((e = config_get_int(&timeout, c->repo->cfg, "core.lockTimeout", 5)) != NULL)
 		return e;
 	if (timeout < 0)
 		timeout = 0;
 	if (timeout > 24 * 3600)
 		timeout = 24 * 3600;
+	*ms = (int)(timeout * 1000);
+	return NULL;
+}
+
+const struct cairn_error *cmd_lock(struct lock **out, struct cmd_ctx *c)
+{
+	const struct cairn_error *e;
+	char *path;
+	int ms;
+
+	*out = NULL;
+	if ((e = cmd_lock_timeout(&ms, c)) != NULL)
+		return e;
 	if ((e = fs_mkdirs(c->repo->tmp_dir, 0777)) != NULL)
 		return e;
 	path = fs_join(c->repo->tmp_dir, "lock");
-	e = lock_acquire(out, path, (int)(timeout * 1000), cmd_on_lock_wait, cmd_cancelled, c);
+	e = lock_acquire(out, path, LOCK_F_INHERIT, ms, cmd_on_lock_wait, cmd_cancelled, c);
 	free(path);
+	return e;
+}
+
+const struct cairn_error *cmd_cache_lock(struct lock **out, struct cmd_ctx *c, bool exclusive)
+{
+	const struct cairn_error *e;
+	char *dir, *path;
+	int ms;
+
+	*out = NULL;
+	if ((e = cmd_lock_timeout(&ms, c)) != NULL)
+		return e;
+	dir = repo_cache_dir(c->repo);
+	path = fs_join(dir, "lock");
+	e = fs_mkdirs(dir, 0777);
+	if (e == NULL)
+		e = lock_acquire(out, path, exclusive ? 0 : LOCK_F_SHARED, ms, cmd_on_cache_wait,
+				 cmd_cancelled, c);
+	if (err_is(e, CAIRN_ERR_LOCKED))
+		e = err_hint(err_wrap(e, "cache '%s'", dir),
+			     exclusive ? "other cairn commands are adding objects to it; wait for "
+					 "them to finish, or raise core.lockTimeout"
+				       : "cairn gc is collecting it; wait for it to finish, or raise "
+					 "core.lockTimeout");
+	else if (e && !exclusive && (e->sys_errno == EACCES || e->sys_errno == EROFS))
+		e = NULL; /* a cache this process cannot write: it adds nothing there */
+	free(path);
+	free(dir);
 	return e;
 }
 

@@ -42,6 +42,7 @@ static const struct cairn_error *diff_side(struct tree **t, struct cmd_ctx *c, s
 	const struct cairn_error *e;
 	struct out_list l = OUT_LIST_INIT;
 
+	/* pointer files' outputs and the stage outputs cairn.lock records */
 	if (spec == NULL) {
 		if ((e = stageout_collect(&l, c->repo, NULL, 0)) == NULL)
 			e = otree_from_workspace(t, w, &l);
@@ -135,7 +136,7 @@ static json_t *diff_side_json(const struct diff_side *s)
 			json_object_set_new(j, "exec", json_true());
 	}
 	if (s->target)
-		json_object_set_new(j, "target", json_string(s->target));
+		cmd_json_path(j, "target", s->target);
 	return j;
 }
 
@@ -149,17 +150,17 @@ static void diff_print_json(const struct diff_result *d, const char *a, const ch
 		json_t *j = json_object();
 
 		json_object_set_new(j, "change", json_string(diff_change_name(it->change)));
-		json_object_set_new(j, "path", json_string(it->path));
+		cmd_json_path(j, "path", it->path);
 		if (it->old_path)
-			json_object_set_new(j, "old_path", json_string(it->old_path));
+			cmd_json_path(j, "old_path", it->old_path);
 		if (it->a.present)
 			json_object_set_new(j, "old", diff_side_json(&it->a));
 		if (it->b.present)
 			json_object_set_new(j, "new", diff_side_json(&it->b));
 		json_array_append_new(arr, j);
 	}
-	json_object_set_new(root, "a", json_string(a));
-	json_object_set_new(root, "b", json_string(b));
+	cmd_json_path(root, "a", a);
+	cmd_json_path(root, "b", b);
 	json_object_set_new(root, "changes", arr);
 	json_dumpf(root, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 	putchar('\n');

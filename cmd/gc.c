@@ -1,7 +1,7 @@
 /*
  * gc.c: cairn gc: remove the cache objects (or, with --cloud, the remote
- * objects) that no kept scope names: the workspace, revisions, branches,
- * tags, commits, experiments, and always the index, stash entries, other
+ * objects) that no kept scope names: revisions, branches, tags, commits,
+ * experiments, and always the workspace, the index, stash entries, other
  * work trees and the other projects sharing the cache. Refuses to take
  * data from branch and tag tips without --force. Prints what each scope
  * kept, what goes and the bytes freed. See cairn-gc(1).
@@ -20,13 +20,14 @@
 #include "core/gcremote.h"
 #include "core/gcroots.h"
 #include "core/gcscope.h"
+#include "core/lock.h"
 #include "core/repo.h"
 #include "core/work.h"
 #include "core/xmalloc.h"
 #include "remotes/remote.h"
 
 static const struct opt_spec gc_opts[] = {
-	{ 'w', "workspace", NULL, "keep what the pointer files of the work tree name" },
+	{ 'w', "workspace", NULL, "keep the workspace (always kept) and nothing more" },
 	{ 0, "rev", "REV", "keep what revision REV names (repeatable)" },
 	{ 'n', "num", "N", "with --rev: N commits, REV and its first parents" },
 	{ 'a', "all-branches", NULL, "keep what the tip of every branch names" },
@@ -67,6 +68,8 @@ static void gc_on_problem(enum gcroots_problem kind, const struct oid *id, const
 		err_save(&p->corrupt, err_new(CAIRN_ERR_CORRUPT, "manifest %s of '%s': %s",
 					      oid_hex(id), path, msg));
 		p->have_corrupt = true;
+	} else if (kind == GCROOTS_MALFORMED && !p->quiet) {
+		cmd_warn("%s; keeping every object it names", msg);
 	} else if (kind == GCROOTS_MISSING && !p->quiet && !p->cloud) {
 		cmd_warn("'%s' (%s) is not in the cache; what only it names cannot be kept", path,
 			 oid_hex(id));
@@ -247,13 +250,23 @@ static const struct cairn_error *cmd_gc(struct cmd_ctx *c)
 	struct gc_result res;
 	struct gc_opts go = { 0 };
 	struct gc_print p = { 0 };
+	struct lock *clk = NULL;
 	size_t lost;
 	struct work w;
 
 	if ((e = gc_scope_opts(&o, c)) != NULL)
 		return e;
-	if ((e = cmd_work_open(&w, c)) != NULL)
+	/*
+	 * No command adds objects from here on (they hold the cache lock
+	 * shared), so an object added but not yet named by a pointer cannot
+	 * be taken between reading the roots and the sweep.
+	 */
+	if (!opt_given(c, GC_CLOUD) && (e = cmd_cache_lock(&clk, c, true)) != NULL)
 		return e;
+	if ((e = cmd_work_open(&w, c)) != NULL) {
+		lock_release(clk);
+		return e;
+	}
 	buf_init(&p.lost);
 	p.o = &o;
 	p.quiet = c->quiet || opt_given(c, GC_QUIET);
@@ -319,6 +332,7 @@ done:
 	buf_release(&p.lost);
 	gcroots_free(p.g);
 	work_close(&w);
+	lock_release(clk);
 	return e;
 }
 
@@ -329,6 +343,6 @@ const struct cmd_entry cmd_gc_entry = {
 	.opts = gc_opts,
 	.min_args = 0,
 	.max_args = 0,
-	.flags = CMD_NEEDS_INIT | CMD_WRITES,
+	.flags = CMD_NEEDS_INIT | CMD_WRITES | CMD_OWN_CACHE_LOCK,
 	.run = cmd_gc,
 };

@@ -1,7 +1,9 @@
 /*
  * hook.c: cairn hook NAME [ARGS...]: what the shims written by cairn
  * install run inside git (pre-commit, pre-push, post-checkout, post-merge,
- * post-rewrite). Does nothing where cairn is not initialised. See
+ * post-rewrite). Does nothing where cairn is not initialised. Only the
+ * checkout hooks, which write the workspace, take the repository lock; the
+ * checks of pre-commit and pre-push read, like cairn status and push. See
  * cairn-hook(1) and cairn-hooks(5).
  */
 #include "buildconf.h"
@@ -16,11 +18,14 @@
 #include "cmd/xfer.h"
 #include "core/buf.h"
 #include "core/fsutil.h"
+#include "core/lockfile.h"
+#include "core/lock.h"
 #include "core/out.h"
 #include "core/ptr.h"
 #include "core/repo.h"
 #include "core/rev.h"
 #include "core/work.h"
+#include "core/xmalloc.h"
 #include "hooks/hook.h"
 #include "hooks/shim.h"
 #include "remotes/remote.h"
@@ -58,6 +63,31 @@ static void hook_line(const char *level, const struct cairn_error *e, const char
 	buf_release(&b);
 }
 
+/* path as one shell word for a command to copy: quoted when needed, after "--" when it starts with '-' */
+static char *hook_quote(const char *path)
+{
+	struct buf b = BUF_INIT;
+	const char *p;
+
+	buf_init(&b);
+	if (path[0] == '-')
+		buf_adds(&b, "-- ");
+	if (path[strspn(path, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			      "_-./+,:=@%")] == '\0') {
+		buf_adds(&b, path);
+		return buf_detach(&b);
+	}
+	buf_addch(&b, '\'');
+	for (p = path; *p; p++) {
+		if (*p == '\'')
+			buf_adds(&b, "'\\''");
+		else
+			buf_addch(&b, *p);
+	}
+	buf_addch(&b, '\'');
+	return buf_detach(&b);
+}
+
 static void hook_on_note(enum hook_note n, const struct out *o, const struct cairn_error *e,
 			 void *arg)
 {
@@ -77,11 +107,22 @@ static void hook_on_note(enum hook_note n, const struct out *o, const struct cai
 		if (!h->c->quiet)
 			cmd_print_line(stdout, "cairn: restored ", o->rel);
 		break;
-	case HOOK_KEPT:
+	case HOOK_KEPT: {
+		char *q = hook_quote(o->rel), *what = NULL;
+
 		h->kept++;
-		hook_line("warning", NULL, "kept the modified data of '%s'; its pointer changed "
-					   "(to replace it: cairn checkout --force %s)", o->rel, o->rel);
+		/* a folder: say what in it would be lost */
+		if (o->ptr->type == PTR_DIR && e && *e->msg)
+			what = xasprintf(" (%s)", e->msg);
+		hook_line("warning", NULL, "kept the modified data of '%s'%s; its %s changed (to "
+					   "replace it: cairn checkout --force %s)", o->rel,
+			  what ? what : "",
+			  strcmp(o->ptr_rel, LOCKFILE_NAME) == 0 ? "record in cairn.lock" : "pointer",
+			  q);
+		free(what);
+		free(q);
 		break;
+	}
 	case HOOK_MISSING:
 		if (h->quiet_missing)
 			break; /* core.autopull fetches it next */
@@ -218,6 +259,17 @@ static const struct cairn_error *hook_push_input(struct buf *b, struct repo *r)
 	return NULL;
 }
 
+/* pre-push: a malformed pointer of an older pushed commit names nothing that can be sent. */
+static void hook_on_bad(const char *ptr_rel, const struct cairn_error *e, const char *text,
+			size_t len, void *arg)
+{
+	(void)ptr_rel;
+	(void)text;
+	(void)len;
+	(void)arg;
+	hook_line("warning", NULL, "%s; an older pushed commit, so its data is not sent", e->msg);
+}
+
 /* pre-push: send the data of the pushed commits to the default remote, or stop the push. */
 static const struct cairn_error *hook_pre_push_run(struct hook_ctx *h, struct work *w)
 {
@@ -232,7 +284,8 @@ static const struct cairn_error *hook_pre_push_run(struct hook_ctx *h, struct wo
 	buf_init(&in);
 	memset(&res, 0, sizeof(res));
 	if ((e = hook_push_input(&in, w->repo)) != NULL ||
-	    (e = hook_pre_push_outs(&outs, &ntips, w->repo, in.s)) != NULL || outs.n == 0)
+	    (e = hook_pre_push_outs(&outs, &ntips, w->repo, in.s, hook_on_bad, h)) != NULL ||
+	    outs.n == 0)
 		goto done;
 	e = remote_open(&rem, w->repo->cfg, NULL, w->repo->root);
 	if (err_is(e, CAIRN_ERR_NOT_FOUND)) {
@@ -286,6 +339,7 @@ static const struct cairn_error *cmd_hook(struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
 	const char *name = c->argv[0], *prev = NULL;
+	struct lock *lk = NULL, *clk = NULL;
 	struct hook_ctx h;
 	struct work w;
 
@@ -311,8 +365,16 @@ static const struct cairn_error *cmd_hook(struct cmd_ctx *c)
 			return NULL; /* the workspace did not change */
 		prev = NULL; /* a rebase may have passed through other data: check all */
 	}
-	if ((e = cmd_work_open(&w, c)) != NULL)
+	if (strcmp(name, "pre-commit") != 0 && strcmp(name, "pre-push") != 0 &&
+	    ((e = cmd_lock(&lk, c)) != NULL || (e = cmd_cache_lock(&clk, c, false)) != NULL)) {
+		lock_release(lk);
 		return e;
+	}
+	if ((e = cmd_work_open(&w, c)) != NULL) {
+		lock_release(clk);
+		lock_release(lk);
+		return e;
+	}
 	if (strcmp(name, "pre-commit") == 0)
 		e = hook_pre_commit_run(&h, &w);
 	else if (strcmp(name, "pre-push") == 0)
@@ -320,6 +382,8 @@ static const struct cairn_error *cmd_hook(struct cmd_ctx *c)
 	else
 		e = hook_checkout_run(&h, &w, prev);
 	work_close(&w);
+	lock_release(clk);
+	lock_release(lk);
 	return e;
 }
 
@@ -330,6 +394,6 @@ const struct cmd_entry cmd_hook_entry = {
 	.opts = NULL,
 	.min_args = 1,
 	.max_args = -1,
-	.flags = CMD_NEEDS_REPO | CMD_WRITES,
+	.flags = CMD_NEEDS_REPO, /* the checkout hooks take the lock themselves */
 	.run = cmd_hook,
 };

@@ -55,7 +55,7 @@ static const struct cairn_error *ls_visit(const char *path, const struct tree_en
 	if (r->json) {
 		json_t *j = json_object();
 
-		json_object_set_new(j, "path", json_string(path));
+		cmd_json_path(j, "path", path);
 		json_object_set_new(j, "type", json_string(ls_type(te->type)));
 		if (te->type != TREE_SYMLINK)
 			json_object_set_new(j, "size", json_integer((json_int_t)te->size));
@@ -66,7 +66,7 @@ static const struct cairn_error *ls_visit(const char *path, const struct tree_en
 		if (te->type == TREE_FILE && te->exec)
 			json_object_set_new(j, "exec", json_true());
 		if (te->type == TREE_SYMLINK)
-			json_object_set_new(j, "target", json_string(te->target));
+			cmd_json_path(j, "target", te->target);
 		json_array_append_new(r->json, j);
 		return NULL;
 	}

@@ -1,7 +1,7 @@
 /*
  * main.c: the dispatcher. Parses global options (-C, -q, -v), finds the
  * command, parses its options from its table, opens the repository and
- * takes the write lock when the command asks, runs it, and turns an error
+ * takes the write lock (and the cache lock, shared) when the command asks, runs it, and turns an error
  * into one "cairn: error:" line and the exit code (0 ok, 1 error, 2 usage,
  * 130 interrupted). See cairn(1).
  */
@@ -77,7 +77,7 @@ static const struct cmd_entry *main_find(const char *name)
 const struct cairn_error *cmd_run(struct cmd_ctx *c, const struct cmd_entry *ce)
 {
 	const struct cairn_error *e;
-	struct lock *lk = NULL;
+	struct lock *lk = NULL, *clk = NULL;
 
 	if ((ce->flags & (CMD_NEEDS_REPO | CMD_NEEDS_INIT)) && c->repo == NULL) {
 		if ((e = repo_open(&c->repo)) != NULL)
@@ -88,9 +88,14 @@ const struct cairn_error *cmd_run(struct cmd_ctx *c, const struct cmd_entry *ce)
 	if ((ce->flags & CMD_WRITES) && c->repo->initialised) {
 		if ((e = cmd_lock(&lk, c)) != NULL)
 			return e;
+		if (!(ce->flags & CMD_OWN_CACHE_LOCK) && (e = cmd_cache_lock(&clk, c, false)) != NULL) {
+			lock_release(lk);
+			return e;
+		}
 		fault_point("lock-held");
 	}
 	e = ce->run(c);
+	lock_release(clk);
 	lock_release(lk);
 	return e;
 }

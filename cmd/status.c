@@ -57,8 +57,8 @@ static json_t *status_json(const struct out *o, const struct status_result *r)
 	json_t *j = json_object(), *ch = json_array();
 	size_t i;
 
-	json_object_set_new(j, "path", json_string(o->rel));
-	json_object_set_new(j, "pointer", json_string(o->ptr_rel));
+	cmd_json_path(j, "path", o->rel);
+	cmd_json_path(j, "pointer", o->ptr_rel);
 	json_object_set_new(j, "type", json_string(o->ptr->type == PTR_DIR ? "dir" : "file"));
 	json_object_set_new(j, "status", json_string(status_kind_name(r->kind)));
 	json_object_set_new(j, "in_cache", json_boolean(r->in_cache));
@@ -66,10 +66,8 @@ static json_t *status_json(const struct out *o, const struct status_result *r)
 		json_object_set_new(j, "also_in_git", json_true());
 	for (i = 0; i < r->n; i++) {
 		json_t *c = json_object();
-		char *p = cmd_escape(r->changes[i].path);
 
-		json_object_set_new(c, "path", json_string(p));
-		free(p);
+		cmd_json_path(c, "path", r->changes[i].path);
 		json_object_set_new(c, "change", json_string(status_change_name(r->changes[i].change)));
 		json_array_append_new(ch, c);
 	}

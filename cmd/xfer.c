@@ -260,7 +260,7 @@ static json_t *cmd_cloud_json(const struct out *o, const struct xfer_out_state *
 	json_t *j = json_object(), *miss = json_array();
 	size_t i;
 
-	json_object_set_new(j, "path", json_string(o->rel));
+	cmd_json_path(j, "path", o->rel);
 	json_object_set_new(j, "type", json_string(o->ptr->type == PTR_DIR ? "dir" : "file"));
 	json_object_set_new(j, "objects", json_integer((json_int_t)st->objects));
 	json_object_set_new(j, "in_both", json_integer((json_int_t)st->both));
@@ -274,7 +274,7 @@ static json_t *cmd_cloud_json(const struct out *o, const struct xfer_out_state *
 		if (!cmd_under(res->missing[i].path, o->rel))
 			continue;
 		m = json_object();
-		json_object_set_new(m, "path", json_string(res->missing[i].path));
+		cmd_json_path(m, "path", res->missing[i].path);
 		json_object_set_new(m, "sha256", json_string(oid_hex(&res->missing[i].id)));
 		json_array_append_new(miss, m);
 	}

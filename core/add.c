@@ -174,6 +174,23 @@ static bool add_wants_links(const struct work *w)
 	return w->types.v[0] == LINK_HARDLINK || w->types.v[0] == LINK_SYMLINK;
 }
 
+/* Does the pointer file name in dfd hold merge conflict markers? */
+static bool add_ptr_conflicted(int dfd, const char *name)
+{
+	struct buf b = BUF_INIT;
+	bool conflict = false;
+	int fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	buf_init(&b);
+	if (fs_read_fd(&b, fd, PTR_MAX_BYTES, name) == NULL)
+		conflict = ptr_has_conflict(b.s, b.len);
+	close(fd);
+	buf_release(&b);
+	return conflict;
+}
+
 static bool add_ptr_same(const struct ptr *a, const struct ptr *b)
 {
 	return a->type == b->type && oid_equal(&a->id, &b->id) && a->size == b->size &&
@@ -252,11 +269,16 @@ const struct cairn_error *add_path(struct add_result *res, struct work *w, const
 
 		e = ptr_read_at(&old, dfd, ptrname, ptr_rel);
 		free(ptr_rel);
+		/* adding the data resolves a merge conflict in its pointer, as git add does */
+		if (err_is(e, CAIRN_ERR_FORMAT) && add_ptr_conflicted(dfd, ptrname))
+			e = NULL;
 		if (e)
 			goto done;
-		/* keep the keys cairn does not know */
-		p->doc = old->doc;
-		old->doc = NULL;
+		if (old) {
+			/* keep the keys cairn does not know */
+			p->doc = old->doc;
+			old->doc = NULL;
+		}
 	}
 	res->created = old == NULL;
 	res->changed = old == NULL || !add_ptr_same(old, p);

@@ -431,6 +431,9 @@ const struct cairn_error *checkout_out(struct checkout_result *res, struct work 
 	if ((e = tree_diff(&ra, &rb, checkout_classify, &run)) != NULL)
 		goto done;
 	if (run.nunsafe && !opts->force) {
+		if (opts->unsafe)
+			buf_addf(opts->unsafe, "%s%s", run.unsafe.s,
+				 run.nunsafe > CHECKOUT_LIST_MAX ? " and more" : "");
 		e = err_hint(err_new(CAIRN_ERR_WOULD_CLOBBER,
 				     "checkout would overwrite or delete data that is not in the cache: "
 				     "%s%s",

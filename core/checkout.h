@@ -16,6 +16,7 @@
 
 #include "core/error.h"
 
+struct buf;
 struct work;
 struct out;
 
@@ -27,6 +28,7 @@ struct checkout_opts {
 	bool relink; /* place every file again (after a change of cache.type) */
 	checkout_progress_cb progress;
 	void *progress_arg;
+	struct buf *unsafe; /* when set, WOULD_CLOBBER also puts its list of paths here */
 };
 
 struct checkout_result {

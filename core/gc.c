@@ -15,6 +15,7 @@
 #include "core/cache.h"
 #include "core/cachewalk.h"
 #include "core/config.h"
+#include "core/fault.h"
 #include "core/fsutil.h"
 #include "core/gcroots.h"
 #include "core/xmalloc.h"
@@ -153,6 +154,7 @@ const struct cairn_error *gc_sweep(struct gc_result *res, struct cache *c,
 	r.o = o;
 	r.res = res;
 	r.cutoff = fs_now_ns() - o->grace_ns;
+	fault_point("gc-sweep");
 	if ((e = cachewalk_objects(c, gc_on_object, &r)) != NULL)
 		goto done;
 	if ((e = cachewalk_temps(c, gc_on_temp, &r)) != NULL)

@@ -201,6 +201,36 @@ void gcroots_add_outs(struct gcroots *g, const struct out_list *l)
 		gcroots_add_ptr(g, l->v[i].ptr, l->v[i].rel);
 }
 
+void gcroots_add_text(struct gcroots *g, const char *text, size_t len, const char *path,
+		      const char *msg)
+{
+	struct oidset ids = OIDSET_INIT;
+	struct manifest m = MANIFEST_INIT;
+	size_t i, n;
+	char *data;
+
+	gcroots_problem(g, GCROOTS_MALFORMED, NULL, path, msg);
+	oidset_add_text(&ids, text, len);
+	for (i = 0; i < ids.n; i++) {
+		const struct oid *id = &ids.v[i];
+
+		gcroots_cur(g)->roots++;
+		/* which of them are folders is not known: a manifest is one */
+		if (cache_read_small(&data, &n, g->cache, id, MANIFEST_MAX_BYTES) == NULL) {
+			bool dir = manifest_parse(&m, data, n, oid_hex(id)) == NULL;
+
+			free(data);
+			manifest_release(&m);
+			if (dir) {
+				gcroots_add_tree(g, id, path);
+				continue;
+			}
+		}
+		gcroots_add_object(g, id);
+	}
+	oidset_release(&ids);
+}
+
 const struct cairn_error *gcroots_add_workspace(struct gcroots *g, struct repo *r)
 {
 	struct out_list l = OUT_LIST_INIT;

@@ -27,6 +27,7 @@ enum gcroots_problem {
 	GCROOTS_ABSENT,  /* a root itself is not in the cache (never fetched) */
 	GCROOTS_MISSING, /* a manifest names an object that is not in the cache */
 	GCROOTS_CORRUPT, /* a manifest does not hash to its name or does not parse */
+	GCROOTS_MALFORMED, /* a pointer or cairn.lock did not parse: every id in it kept (id NULL) */
 };
 
 /*
@@ -42,7 +43,7 @@ struct gcroots_scope {
 	char *name;       /* "workspace", "HEAD", "stash", ... */
 	size_t roots;     /* pointers (or other roots) added under it */
 	size_t objects;   /* objects it added that no earlier scope had */
-	size_t problems[3]; /* by enum gcroots_problem */
+	size_t problems[4]; /* by enum gcroots_problem */
 };
 
 struct gcroots;
@@ -63,6 +64,13 @@ void gcroots_add_tree(struct gcroots *g, const struct oid *root, const char *pat
 void gcroots_add_ptr(struct gcroots *g, const struct ptr *p, const char *path);
 /* Every pointer of a list (core/out.h: the workspace, a revision, the index). */
 void gcroots_add_outs(struct gcroots *g, const struct out_list *l);
+/*
+ * A file from Git that should name data but does not parse (path, msg:
+ * why): keep every object whose id it spells (core/oidset.h), a manifest
+ * with its tree, and report it as GCROOTS_MALFORMED.
+ */
+void gcroots_add_text(struct gcroots *g, const char *text, size_t len, const char *path,
+		      const char *msg);
 
 /* The "workspace" scope: every pointer file of r's work tree (a malformed one is an error). */
 const struct cairn_error *gcroots_add_workspace(struct gcroots *g, struct repo *r);

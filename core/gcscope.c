@@ -13,9 +13,12 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/buf.h"
 #include "core/cache.h"
 #include "core/cacheuse.h"
 #include "core/gcroots.h"
+#include "core/hash.h"
+#include "core/lockfile.h"
 #include "core/oidset.h"
 #include "core/out.h"
 #include "core/ptr.h"
@@ -49,21 +52,70 @@ static void gcscope_begin(struct gcscope_run *s, const char *what, const char *a
 	free(full);
 }
 
+/*
+ * A pointer read from Git that does not parse (committed conflict markers,
+ * a typo): history cannot be fixed, so instead of failing every gc, keep
+ * every object its text spells out and warn.
+ */
+static void gcscope_bad_ptr(const char *ptr_rel, const struct cairn_error *e, const char *text,
+			    size_t len, void *arg)
+{
+	gcroots_add_text(arg, text, len, ptr_rel, e->msg);
+}
+
+/*
+ * What the text of a cairn.lock from Git records (name: where it is from),
+ * the same way; a text met before in this scope (seen, by its SHA-256) is
+ * skipped.
+ */
+static void gcscope_lockfile_text(struct gcroots *g, struct oidset *seen, const char *text,
+				  size_t len, const char *name)
+{
+	struct out_list l = OUT_LIST_INIT;
+	const struct cairn_error *e;
+	struct lockfile lk;
+	struct oid key;
+
+	hash_buf(&key, text, len);
+	if (seen && !oidset_add(seen, &key))
+		return;
+	if ((e = lockfile_parse(&lk, text, len, name)) == NULL) {
+		lockfile_outs(&l, &lk);
+		gcroots_add_outs(g, &l);
+	} else {
+		gcroots_add_text(g, text, len, name, e->msg);
+	}
+	lockfile_release(&lk);
+	out_list_release(&l);
+}
+
 /* Keep what one commit's pointers name (those not met before in this scope). */
 static const struct cairn_error *gcscope_commit(const char *hex, const char *what, void *arg)
 {
 	struct gcscope_run *s = arg;
 	struct out_list l = OUT_LIST_INIT;
 	const struct cairn_error *e;
+	struct buf b = BUF_INIT;
+	bool found;
 
+	buf_init(&b);
 	/* pointer files and the stage outputs the commit's cairn.lock records */
-	if ((e = rev_pointers_unseen(&l, s->r, hex, &s->seen)) == NULL &&
-	    (e = stageout_rev_locked(&l, s->r, hex)) == NULL)
+	if ((e = rev_pointers_lenient(&l, s->r, hex, &s->seen, gcscope_bad_ptr, s->g)) == NULL &&
+	    (e = rev_read_file(&b, &found, s->r, hex, LOCKFILE_NAME, LOCKFILE_MAX_BYTES)) == NULL) {
 		gcroots_add_outs(s->g, &l);
+		if (found) {
+			char *name = xasprintf("%s (at %s)", LOCKFILE_NAME, hex);
+
+			gcscope_lockfile_text(s->g, &s->seen, b.s, b.len, name);
+			free(name);
+		}
+	}
+	buf_release(&b);
 	out_list_release(&l);
 	return e ? err_wrap(e, "%s", what) : NULL;
 }
 
+/* The workspace: what is on disk can be fixed, so a malformed pointer there is an error. */
 static const struct cairn_error *gcscope_workspace(struct gcroots *g, struct repo *r)
 {
 	struct out_list l = OUT_LIST_INIT;
@@ -75,13 +127,32 @@ static const struct cairn_error *gcscope_workspace(struct gcroots *g, struct rep
 	return e;
 }
 
+/*
+ * The index: its pointers and cairn.lock, staged (stage 0) or, during a
+ * merge conflict, the base, ours and theirs versions (stages 1-3).
+ */
 static const struct cairn_error *gcscope_index(struct gcroots *g, struct repo *r)
 {
+	static const char *const names[] = { "cairn.lock (in the index)",
+					     "cairn.lock (merge base in the index)",
+					     "cairn.lock (ours in the index)",
+					     "cairn.lock (theirs in the index)" };
 	struct out_list l = OUT_LIST_INIT;
 	const struct cairn_error *e;
+	struct buf b = BUF_INIT;
+	int stage;
+	bool found;
 
-	if ((e = rev_index_pointers(&l, r)) == NULL)
+	buf_init(&b);
+	if ((e = rev_index_pointers(&l, r, gcscope_bad_ptr, g)) == NULL)
 		gcroots_add_outs(g, &l);
+	for (stage = 0; e == NULL && stage <= 3; stage++) {
+		buf_reset(&b);
+		e = rev_index_read_file(&b, &found, r, LOCKFILE_NAME, stage, LOCKFILE_MAX_BYTES);
+		if (e == NULL && found)
+			gcscope_lockfile_text(g, NULL, b.s, b.len, names[stage]);
+	}
+	buf_release(&b);
 	out_list_release(&l);
 	return e;
 }
@@ -115,10 +186,9 @@ const struct cairn_error *gcscope_add(struct gcroots *g, struct repo *r,
 	s.r = r;
 	s.prefix = prefix ? prefix : "";
 	oidset_init(&s.seen);
-	if (o->workspace) {
-		gcscope_begin(&s, "workspace", NULL);
-		e = gcscope_workspace(g, r);
-	}
+	/* always: uncommitted adds are nowhere else (-w only says "nothing more") */
+	gcscope_begin(&s, "workspace", NULL);
+	e = gcscope_workspace(g, r);
 	if (e == NULL) {
 		gcscope_begin(&s, "index", NULL);
 		e = gcscope_index(g, r);
@@ -165,9 +235,35 @@ struct gcscope_check {
 	struct repo *r;
 	struct oidset seen;
 	size_t lost;
+	const char *what; /* the ref being checked */
 	gcscope_lost_cb cb;
 	void *arg;
 };
+
+/* The ids a malformed file spells that are in the cache and not kept: lost. */
+static void gcscope_check_text(struct gcscope_check *k, const char *text, size_t len,
+			       const char *path)
+{
+	struct oidset ids = OIDSET_INIT;
+	size_t i;
+
+	oidset_add_text(&ids, text, len);
+	for (i = 0; i < ids.n; i++) {
+		if (gcroots_has(k->g, &ids.v[i]) || !cache_has(k->c, &ids.v[i]))
+			continue;
+		k->lost++;
+		if (k->cb)
+			k->cb(k->what, path, k->arg);
+	}
+	oidset_release(&ids);
+}
+
+static void gcscope_check_bad_ptr(const char *ptr_rel, const struct cairn_error *e,
+				  const char *text, size_t len, void *arg)
+{
+	(void)e;
+	gcscope_check_text(arg, text, len, ptr_rel);
+}
 
 static const struct cairn_error *gcscope_check_commit(const char *hex, const char *what,
 						      void *arg)
@@ -175,13 +271,26 @@ static const struct cairn_error *gcscope_check_commit(const char *hex, const cha
 	struct gcscope_check *k = arg;
 	struct out_list l = OUT_LIST_INIT;
 	const struct cairn_error *e;
+	struct buf b = BUF_INIT;
+	struct lockfile lk;
+	bool found;
 	size_t i;
 
-	if ((e = rev_pointers_unseen(&l, k->r, hex, &k->seen)) != NULL ||
-	    (e = stageout_rev_locked(&l, k->r, hex)) != NULL) {
+	buf_init(&b);
+	memset(&lk, 0, sizeof(lk));
+	k->what = what;
+	if ((e = rev_pointers_lenient(&l, k->r, hex, &k->seen, gcscope_check_bad_ptr, k)) != NULL ||
+	    (e = rev_read_file(&b, &found, k->r, hex, LOCKFILE_NAME, LOCKFILE_MAX_BYTES)) != NULL) {
+		buf_release(&b);
 		out_list_release(&l);
 		return err_wrap(e, "%s", what);
 	}
+	if (found && lockfile_parse(&lk, b.s, b.len, LOCKFILE_NAME) == NULL)
+		lockfile_outs(&l, &lk);
+	else if (found)
+		gcscope_check_text(k, b.s, b.len, LOCKFILE_NAME);
+	lockfile_release(&lk);
+	buf_release(&b);
 	for (i = 0; i < l.n; i++) {
 		const struct ptr *p = l.v[i].ptr;
 

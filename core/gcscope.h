@@ -1,12 +1,15 @@
 /*
  * gcscope.h: what gc keeps, read from Git (DESIGN 8): the scopes a user
- * names (the workspace, revisions and their first parents, every branch,
- * tag, commit or experiment) and what is always kept (the index, every
- * stash entry, the workspace and index of every other work tree), added
- * to a root set (core/gcroots.h) one scope at a time so gc can print what
- * each kept. Also the projects sharing the cache (C23) and the refs whose
- * data a gc would take away. Only these options decide what is kept: no
- * other setting is read. Not thread-safe.
+ * names (revisions and their first parents, every branch, tag, commit or
+ * experiment) and what is always kept (the workspace, the index with its
+ * conflict stages, every stash entry, the workspace and index of every
+ * other work tree), added to a root set (core/gcroots.h) one scope at a
+ * time so gc can print what each kept. Also the projects sharing the cache
+ * (C23) and the refs whose data a gc would take away. A malformed pointer
+ * or cairn.lock read from Git keeps every id its text spells
+ * (GCROOTS_MALFORMED) instead of failing; one in a workspace is an error.
+ * Only these options decide what is kept: no other setting is read. Not
+ * thread-safe.
  */
 #ifndef CAIRN_CORE_GCSCOPE_H
 #define CAIRN_CORE_GCSCOPE_H
@@ -22,7 +25,7 @@ struct repo;
 #define GCSCOPE_EXPS "refs/cairn/exps/"
 
 struct gcscope_opts {
-	bool workspace;          /* -w: the work tree's pointer files */
+	bool workspace;          /* -w: the work tree's pointer files (always kept) */
 	const char *const *revs; /* --rev: revisions ... */
 	size_t nrevs;
 	int num;                 /* -n: ... and their first parents, num commits each (>= 1) */
@@ -36,8 +39,9 @@ struct gcscope_opts {
 bool gcscope_any(const struct gcscope_opts *o);
 
 /*
- * Add to g what repository r keeps under o, and always its index, its
- * stash entries and the workspace and index of its other work trees. Each
+ * Add to g what repository r keeps under o, and always its workspace, its
+ * index, its stash entries and the workspace and index of its other work
+ * trees. Each
  * source is a scope named after it ("workspace", "index", "stash", "tags",
  * "worktree PATH", ...), after prefix (for other projects). Revisions of
  * o->revs that r does not know are errors.

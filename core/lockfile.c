@@ -365,27 +365,6 @@ static const struct cairn_error *lockfile_stage(struct lockfile_stage *s,
 	return e;
 }
 
-/* A line that starts with a merge conflict marker. */
-bool lockfile_has_conflict(const char *data, size_t len)
-{
-	static const char *const marks[] = { "<<<<<<< ", ">>>>>>> ", "=======\n", "||||||| ", NULL };
-	size_t i = 0;
-	int k;
-
-	while (i < len) {
-		for (k = 0; marks[k]; k++) {
-			size_t ml = strlen(marks[k]);
-
-			if (len - i >= ml && memcmp(data + i, marks[k], ml) == 0)
-				return true;
-		}
-		while (i < len && data[i] != '\n')
-			i++;
-		i++;
-	}
-	return false;
-}
-
 const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, size_t len,
 					 const char *name)
 {
@@ -398,7 +377,7 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 
 	memset(lk, 0, sizeof(*lk));
 	lk->exists = true;
-	if (lockfile_has_conflict(data, len))
+	if (ptr_has_conflict(data, len))
 		return err_hint(err_new(CAIRN_ERR_FORMAT, "'%s' contains merge conflict markers", name),
 				"keep one side (git checkout --ours %s) or delete it, then run "
 				"'cairn repro' to record the merged pipeline",

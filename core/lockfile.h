@@ -68,9 +68,6 @@ const struct cairn_error *lockfile_load(struct lockfile *lk, struct repo *r);
 /* Read cairn.lock of a revision (rev.h); missing is empty. */
 const struct cairn_error *lockfile_load_rev(struct lockfile *lk, struct repo *r, const char *spec);
 
-/* True when a line of data starts with a merge conflict marker (<<<<<<< ======= >>>>>>>). */
-bool lockfile_has_conflict(const char *data, size_t len);
-
 /* Canonical text (sorted). */
 const struct cairn_error *lockfile_format(struct buf *out, const struct lockfile *lk);
 /* Write <root>/cairn.lock atomically (removed when it holds no stage). */

@@ -7,6 +7,7 @@
 
 #include "core/oidset.h"
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,4 +91,24 @@ void oidset_merge(struct oidset *dst, const struct oidset *src)
 
 	for (i = 0; i < src->n; i++)
 		oidset_add(dst, &src->v[i]);
+}
+
+void oidset_add_text(struct oidset *s, const char *text, size_t len)
+{
+	char hex[CAIRN_OID_HEXLEN + 1];
+	size_t i = 0, run, k;
+	struct oid id;
+
+	while (i < len) {
+		for (run = 0; i + run < len && isxdigit((unsigned char)text[i + run]); run++)
+			;
+		if (run == CAIRN_OID_HEXLEN) {
+			for (k = 0; k < run; k++)
+				hex[k] = (char)tolower((unsigned char)text[i + k]);
+			hex[run] = '\0';
+			if (oid_fromhex(&id, hex))
+				oidset_add(s, &id);
+		}
+		i += run ? run : 1;
+	}
 }

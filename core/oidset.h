@@ -31,5 +31,10 @@ bool oidset_has(const struct oidset *s, const struct oid *id);
 bool oidset_index(const struct oidset *s, const struct oid *id, size_t *index);
 /* Add every member of src. */
 void oidset_merge(struct oidset *dst, const struct oidset *src);
+/*
+ * Add every id spelt in text: each run of exactly 64 hex digits (either
+ * case), such as the ids a pointer file that no longer parses still names.
+ */
+void oidset_add_text(struct oidset *s, const char *text, size_t len);
 
 #endif

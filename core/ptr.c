@@ -182,6 +182,27 @@ static const struct cairn_error *ptr_parse_out(struct ptr *p, yaml_document_t *d
 	return NULL;
 }
 
+/* A line that starts with a merge conflict marker. */
+bool ptr_has_conflict(const char *data, size_t len)
+{
+	static const char *const marks[] = { "<<<<<<< ", ">>>>>>> ", "=======\n", "||||||| ", NULL };
+	size_t i = 0;
+	int k;
+
+	while (i < len) {
+		for (k = 0; marks[k]; k++) {
+			size_t ml = strlen(marks[k]);
+
+			if (len - i >= ml && memcmp(data + i, marks[k], ml) == 0)
+				return true;
+		}
+		while (i < len && data[i] != '\n')
+			i++;
+		i++;
+	}
+	return false;
+}
+
 const struct cairn_error *ptr_parse(struct ptr **out, const char *data, size_t len,
 				    const char *name)
 {
@@ -198,6 +219,8 @@ const struct cairn_error *ptr_parse(struct ptr **out, const char *data, size_t l
 			       PTR_MAX_BYTES);
 	if (memchr(data, '\0', len))
 		return err_new(CAIRN_ERR_FORMAT, "malformed pointer '%s': contains a NUL byte", name);
+	if (ptr_has_conflict(data, len))
+		return err_new(CAIRN_ERR_FORMAT, "pointer '%s' contains merge conflict markers", name);
 	if (!yaml_parser_initialize(&parser))
 		abort();
 	doc = xcalloc(1, sizeof(*doc));
@@ -287,6 +310,10 @@ const struct cairn_error *ptr_read_at(struct ptr **out, int dirfd, const char *f
 	close(fd);
 	if (e == NULL)
 		e = ptr_parse(out, b.s, b.len, display);
+	if (e && err_is(e, CAIRN_ERR_FORMAT) && ptr_has_conflict(b.s, b.len))
+		e = err_hint(e, "resolve the conflict first: keep one side with git checkout --ours "
+				"(or --theirs) -- '%s' and git add it, or add the data again with "
+				"cairn add; then run cairn checkout", display);
 	buf_release(&b);
 	return e;
 }

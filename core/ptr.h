@@ -40,7 +40,17 @@ void ptr_free(struct ptr *p);
  */
 const struct cairn_error *ptr_parse(struct ptr **out, const char *data, size_t len,
 				    const char *name);
-/* Read and parse a pointer file without following a symlink at its name. */
+/*
+ * True when a line of data starts with a merge conflict marker (<<<<<<<,
+ * =======, >>>>>>>, |||||||): a pointer, cairn.yaml or cairn.lock that Git
+ * could not merge.
+ */
+bool ptr_has_conflict(const char *data, size_t len);
+
+/*
+ * Read and parse a pointer file without following a symlink at its name.
+ * One with conflict markers gets a hint to resolve the conflict.
+ */
 const struct cairn_error *ptr_read_at(struct ptr **out, int dirfd, const char *file,
 				      const char *display);
 

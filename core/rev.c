@@ -131,7 +131,7 @@ static bool rev_is_pointer_name(const char *name)
 /* Parse the pointer blob id at ptr_rel into a new entry of l. */
 static const struct cairn_error *rev_add_pointer(struct out_list *l, struct repo *r,
 						 const char *ptr_rel, const git_oid *id,
-						 const char *where)
+						 const char *where, rev_bad_cb bad, void *bad_arg)
 {
 	const struct cairn_error *e;
 	struct buf b = BUF_INIT;
@@ -149,6 +149,12 @@ static const struct cairn_error *rev_add_pointer(struct out_list *l, struct repo
 	display = xasprintf("%s (at %s)", ptr_rel, where);
 	e = ptr_parse(&o->ptr, b.s, b.len, display);
 	free(display);
+	if (e && bad && err_is(e, CAIRN_ERR_FORMAT)) {
+		bad(ptr_rel, e, b.s, b.len, bad_arg);
+		e = NULL;
+		buf_release(&b);
+		return NULL;
+	}
 	buf_release(&b);
 	if (e)
 		return e;
@@ -157,7 +163,7 @@ static const struct cairn_error *rev_add_pointer(struct out_list *l, struct repo
 	o->dir = strchr(o->rel, '/') ? fs_dirname(o->rel) : xstrdup("");
 	o->name = fs_basename(o->rel);
 	l->n++;
-	if (strcmp(o->ptr->path, o->name) != 0)
+	if (strcmp(o->ptr->path, o->name) != 0 && bad == NULL)
 		return err_new(CAIRN_ERR_FORMAT, "pointer '%s' at %s tracks '%s'; expected '%s'",
 			       ptr_rel, where, o->ptr->path, o->name);
 	return NULL;
@@ -168,6 +174,8 @@ struct rev_walk {
 	struct repo *r;
 	const char *where;
 	struct oidset *seen; /* trees and pointer blobs met before, or NULL */
+	rev_bad_cb bad;      /* malformed pointers go here, or are errors (NULL) */
+	void *bad_arg;
 	struct err_copy err;
 	bool failed;
 };
@@ -199,7 +207,7 @@ static int rev_walk_cb(const char *root, const git_tree_entry *ent, void *arg)
 	if (!rev_is_pointer_name(name) || !rev_first_sight(w->seen, git_tree_entry_id(ent)))
 		return 0;
 	path = xasprintf("%s%s", root, name);
-	e = rev_add_pointer(w->l, w->r, path, git_tree_entry_id(ent), w->where);
+	e = rev_add_pointer(w->l, w->r, path, git_tree_entry_id(ent), w->where, w->bad, w->bad_arg);
 	free(path);
 	if (e) {
 		err_save(&w->err, e);
@@ -222,6 +230,13 @@ const struct cairn_error *rev_pointers(struct out_list *l, struct repo *r, const
 const struct cairn_error *rev_pointers_unseen(struct out_list *l, struct repo *r, const char *spec,
 					      struct oidset *seen)
 {
+	return rev_pointers_lenient(l, r, spec, seen, NULL, NULL);
+}
+
+const struct cairn_error *rev_pointers_lenient(struct out_list *l, struct repo *r,
+					       const char *spec, struct oidset *seen,
+					       rev_bad_cb bad, void *arg)
+{
 	const struct cairn_error *e;
 	struct rev_walk w;
 	git_tree *tree;
@@ -234,6 +249,8 @@ const struct cairn_error *rev_pointers_unseen(struct out_list *l, struct repo *r
 	w.r = r;
 	w.where = spec;
 	w.seen = seen;
+	w.bad = bad;
+	w.bad_arg = arg;
 	if (!rev_first_sight(seen, git_tree_id(tree))) {
 		git_tree_free(tree);
 		return NULL; /* the same tree as a revision read before */
@@ -249,31 +266,68 @@ const struct cairn_error *rev_pointers_unseen(struct out_list *l, struct repo *r
 	return NULL;
 }
 
+/* The index's pointers: stage 0, or every stage with all_stages. */
 static const struct cairn_error *rev_index_walk(struct out_list *l, struct repo *r, git_index *idx,
-					       const char *where)
+					       bool all_stages, rev_bad_cb bad, void *arg)
 {
+	static const char *const where[] = { "the index", "the merge base in the index",
+					     "ours in the index", "theirs in the index" };
 	const struct cairn_error *e = NULL;
 	size_t i, n;
 
 	n = git_index_entrycount(idx);
 	for (i = 0; i < n && e == NULL; i++) {
 		const git_index_entry *ent = git_index_get_byindex(idx, i);
+		int stage = ent ? git_index_entry_stage(ent) : 0;
 
-		if (ent == NULL || git_index_entry_stage(ent) != 0)
+		if (ent == NULL || (stage != 0 && !all_stages) || stage < 0 || stage > 3)
 			continue;
+		if (ent->flags_extended & GIT_INDEX_ENTRY_INTENT_TO_ADD)
+			continue; /* git add -N: an empty placeholder, nothing staged yet */
 		if ((ent->mode != GIT_FILEMODE_BLOB && ent->mode != GIT_FILEMODE_BLOB_EXECUTABLE) ||
 		    !rev_is_pointer_name(fs_basename(ent->path)))
 			continue;
-		e = rev_add_pointer(l, r, ent->path, &ent->id, where);
+		e = rev_add_pointer(l, r, ent->path, &ent->id, where[stage], bad, arg);
+		if (e && err_is(e, CAIRN_ERR_FORMAT) && e->hint == NULL)
+			e = err_hint(e, "fix it in the work tree (cairn add writes it again; in a merge "
+					"conflict, git checkout --ours (or --theirs) -- '%s' keeps one "
+					"side), then git add it", ent->path);
 	}
 	if (e == NULL && l->n > 1)
 		qsort(l->v, l->n, sizeof(*l->v), rev_out_cmp);
 	return e;
 }
 
-const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r)
+const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r, rev_bad_cb bad,
+					     void *arg)
 {
-	return rev_index_file_pointers(l, r, NULL);
+	const struct cairn_error *e;
+	git_index *idx;
+
+	if (git_repository_index(&idx, r->git) < 0)
+		return err_git("read the git index");
+	e = rev_index_walk(l, r, idx, true, bad, arg);
+	git_index_free(idx);
+	return e;
+}
+
+const struct cairn_error *rev_index_read_file(struct buf *out, bool *found, struct repo *r,
+					      const char *path, int stage, size_t max)
+{
+	const struct cairn_error *e = NULL;
+	const git_index_entry *ent;
+	git_index *idx;
+
+	*found = false;
+	if (git_repository_index(&idx, r->git) < 0)
+		return err_git("read the git index");
+	ent = git_index_get_bypath(idx, path, stage);
+	if (ent && (ent->mode == GIT_FILEMODE_BLOB || ent->mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
+		e = rev_blob(out, r, &ent->id, max, path, "the index");
+		*found = e == NULL;
+	}
+	git_index_free(idx);
+	return e;
 }
 
 const struct cairn_error *rev_index_file_pointers(struct out_list *l, struct repo *r,
@@ -294,7 +348,7 @@ const struct cairn_error *rev_index_file_pointers(struct out_list *l, struct rep
 		if (git_index_open(&idx, path) < 0)
 			return err_git("read the git index '%s'", path);
 	}
-	e = rev_index_walk(l, r, idx, "the index");
+	e = rev_index_walk(l, r, idx, false, NULL, NULL);
 	git_index_free(idx);
 	return e;
 }

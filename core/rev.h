@@ -55,12 +55,38 @@ const struct cairn_error *rev_pointers(struct out_list *l, struct repo *r, const
 const struct cairn_error *rev_pointers_unseen(struct out_list *l, struct repo *r, const char *spec,
 					      struct oidset *seen);
 
-/* The same for the pointer files staged in the Git index (stage 0). */
-const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r);
+/*
+ * A pointer file read from Git that does not parse (merge conflict markers,
+ * a typo): its path, the FORMAT error naming it and where it was read, and
+ * its text.
+ */
+typedef void (*rev_bad_cb)(const char *ptr_rel, const struct cairn_error *e, const char *text,
+			   size_t len, void *arg);
 
 /*
- * The same for the index file at path (a hook's GIT_INDEX_FILE, which
- * may be a temporary index); NULL is the repository's index.
+ * rev_pointers_unseen where, with bad set, a pointer that does not parse is
+ * handed to bad instead of being an error (gc keeps what history names).
+ */
+const struct cairn_error *rev_pointers_lenient(struct out_list *l, struct repo *r,
+					       const char *spec, struct oidset *seen,
+					       rev_bad_cb bad, void *arg);
+
+/*
+ * The pointer files of the Git index: stage 0 and, during a merge
+ * conflict, the base, ours and theirs stages (1-3) too, so a path may come
+ * more than once. bad as for rev_pointers_lenient (may be NULL).
+ */
+const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r, rev_bad_cb bad,
+					     void *arg);
+
+/* The bytes of path in the Git index at stage (0; 1-3 in a conflict), as rev_read_file. */
+const struct cairn_error *rev_index_read_file(struct buf *out, bool *found, struct repo *r,
+					      const char *path, int stage, size_t max);
+
+/*
+ * The pointer files staged (stage 0) in the index file at path (a hook's
+ * GIT_INDEX_FILE, which may be a temporary index); NULL is the repository's
+ * index. A malformed one is an error.
  */
 const struct cairn_error *rev_index_file_pointers(struct out_list *l, struct repo *r,
 						  const char *path);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/lockfile.h"
 #include "core/oidset.h"
 #include "core/out.h"
 #include "core/rev.h"
@@ -28,6 +29,8 @@ struct revset_run {
 	char *const *paths;
 	size_t npaths;
 	struct oidset *seen;
+	rev_bad_cb bad; /* malformed pointers and cairn.lock, or NULL: errors */
+	void *bad_arg;
 };
 
 static bool revset_wanted(const char *rel, char *const *paths, size_t npaths)
@@ -53,8 +56,13 @@ static const struct cairn_error *revset_commit(const char *hex, const char *what
 	size_t i;
 
 	/* pointer files and the stage outputs the revision's cairn.lock records */
-	if ((e = rev_pointers_unseen(&l, s->r, hex, s->seen)) != NULL ||
-	    (e = stageout_rev_locked(&l, s->r, hex)) != NULL) {
+	e = rev_pointers_lenient(&l, s->r, hex, s->seen, s->bad, s->bad_arg);
+	if (e == NULL && (e = stageout_rev_locked(&l, s->r, hex)) != NULL && s->bad &&
+	    err_is(e, CAIRN_ERR_FORMAT)) {
+		s->bad(LOCKFILE_NAME, e, NULL, 0, s->bad_arg);
+		e = NULL;
+	}
+	if (e) {
 		out_list_release(&l);
 		return err_wrap(e, "%s", what);
 	}
@@ -71,9 +79,9 @@ static const struct cairn_error *revset_commit(const char *hex, const char *what
 
 const struct cairn_error *revset_commit_outs(struct out_list *l, struct repo *r,
 					     const char *spec, char *const *paths, size_t npaths,
-					     struct oidset *seen)
+					     struct oidset *seen, rev_bad_cb bad, void *arg)
 {
-	struct revset_run s = { l, r, paths, npaths, seen };
+	struct revset_run s = { l, r, paths, npaths, seen, bad, arg };
 
 	return revset_commit(spec, spec, &s);
 }
@@ -82,7 +90,7 @@ const struct cairn_error *revset_outs(struct out_list *l, struct repo *r,
 				      const struct revset_opts *o, char *const *paths,
 				      size_t npaths, struct oidset *seen)
 {
-	struct revset_run s = { l, r, paths, npaths, seen };
+	struct revset_run s = { l, r, paths, npaths, seen, NULL, NULL };
 	const struct cairn_error *e = NULL;
 	size_t i;
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "core/rev.h"
 
 struct out_list;
 struct repo;
@@ -37,9 +38,13 @@ const struct cairn_error *revset_outs(struct out_list *l, struct repo *r,
 				      const struct revset_opts *o, char *const *paths,
 				      size_t npaths, struct oidset *seen);
 
-/* The same for one commit (hex or any revision). */
+/*
+ * The same for one commit (hex or any revision). With bad set, a malformed
+ * pointer or cairn.lock is handed to it (core/rev.h; cairn.lock comes without
+ * its text) and skipped instead of being an error.
+ */
 const struct cairn_error *revset_commit_outs(struct out_list *l, struct repo *r,
 					     const char *spec, char *const *paths, size_t npaths,
-					     struct oidset *seen);
+					     struct oidset *seen, rev_bad_cb bad, void *arg);
 
 #endif

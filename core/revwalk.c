@@ -1,7 +1,10 @@
 /*
  * revwalk.c: commit enumerations over libgit2: refs by prefix, the whole
  * history, first parents, push ranges, stash entries and work trees.
- * Callback errors cross libgit2's C callbacks through an err_copy.
+ * Callback errors cross libgit2's C callbacks through an err_copy. In a
+ * shallow clone the history is walked here, stopping at the boundary
+ * commits Git lists in <git dir>/shallow (whose parents are not in the
+ * clone), since git_revwalk fails on their missing parents.
  */
 #include "buildconf.h"
 
@@ -15,8 +18,10 @@
 
 #include <git2.h>
 
+#include "core/buf.h"
 #include "core/fsutil.h"
 #include "core/gitutil.h"
+#include "core/oidset.h"
 #include "core/repo.h"
 #include "core/xmalloc.h"
 
@@ -100,6 +105,131 @@ const struct cairn_error *revwalk_refs(struct repo *r, const char *prefix, revwa
 	return e;
 }
 
+/* ---- shallow clones ---- */
+
+/* A Git id as a set key (zero-padded). */
+static void revwalk_key(struct oid *key, const git_oid *id)
+{
+	memset(key, 0, sizeof(*key));
+	memcpy(key->b, id->id, sizeof(id->id) < sizeof(key->b) ? sizeof(id->id) : sizeof(key->b));
+}
+
+/* The boundary commits of a shallow clone; false when r is not shallow. */
+static bool revwalk_boundary(struct oidset *out, struct repo *r)
+{
+	struct buf b = BUF_INIT;
+	char *path;
+	const char *line;
+
+	oidset_init(out);
+	if (git_repository_is_shallow(r->git) != 1)
+		return false;
+	buf_init(&b);
+	path = fs_join(git_repository_commondir(r->git), "shallow");
+	if (fs_read_file(&b, path, 64u << 20) == NULL) {
+		for (line = b.s; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+			git_oid id;
+			struct oid key;
+
+			if (git_oid_fromstrn(&id, line, GIT_OID_HEXSZ) == 0) {
+				revwalk_key(&key, &id);
+				oidset_add(out, &key);
+			}
+		}
+	}
+	free(path);
+	buf_release(&b);
+	return true;
+}
+
+struct revwalk_found {
+	struct oidset seen;  /* commits reached */
+	git_oid *ids;        /* the same, with their commit times */
+	int64_t *times;
+	size_t n, cap, tcap;
+};
+
+/*
+ * Add to f every commit reachable from start that f does not hold yet and
+ * stop does not hold, without following the parents of boundary commits.
+ */
+static const struct cairn_error *revwalk_reach(struct revwalk_found *f, struct repo *r,
+					       const git_oid *start, const struct oidset *boundary,
+					       const struct oidset *stop)
+{
+	const struct cairn_error *e = NULL;
+	git_oid *stack = NULL;
+	size_t depth = 0, cap = 0;
+
+	XGROW(stack, depth + 1, cap);
+	git_oid_cpy(&stack[depth++], start);
+	while (depth && e == NULL) {
+		git_oid id = stack[--depth];
+		struct oid key;
+		git_commit *c;
+		unsigned k;
+
+		revwalk_key(&key, &id);
+		if ((stop && oidset_has(stop, &key)) || !oidset_add(&f->seen, &key))
+			continue;
+		if (git_commit_lookup(&c, r->git, &id) < 0) {
+			e = err_git("walk the history");
+			break;
+		}
+		XGROW(f->ids, f->n + 1, f->cap);
+		XGROW(f->times, f->n + 1, f->tcap);
+		git_oid_cpy(&f->ids[f->n], &id);
+		f->times[f->n++] = (int64_t)git_commit_time(c);
+		for (k = 0; !oidset_has(boundary, &key) && k < git_commit_parentcount(c); k++) {
+			XGROW(stack, depth + 1, cap);
+			git_oid_cpy(&stack[depth++], git_commit_parent_id(c, k));
+		}
+		git_commit_free(c);
+	}
+	free(stack);
+	return e;
+}
+
+static void revwalk_found_release(struct revwalk_found *f)
+{
+	oidset_release(&f->seen);
+	free(f->ids);
+	free(f->times);
+	memset(f, 0, sizeof(*f));
+}
+
+static const struct revwalk_found *revwalk_sort_by;
+
+static int revwalk_time_cmp(const void *a, const void *b)
+{
+	int64_t ta = revwalk_sort_by->times[*(const size_t *)a];
+	int64_t tb = revwalk_sort_by->times[*(const size_t *)b];
+
+	return ta < tb ? 1 : ta > tb ? -1 : 0;
+}
+
+/* Call cb for every commit of f, newest first; releases f. */
+static const struct cairn_error *revwalk_found_run(struct revwalk_found *f, revwalk_cb cb,
+						   void *arg)
+{
+	const struct cairn_error *e = NULL;
+	char hex[GIT_OID_HEXSZ + 1];
+	size_t *order = xcalloc(f->n ? f->n : 1, sizeof(*order)), i;
+
+	for (i = 0; i < f->n; i++)
+		order[i] = i;
+	revwalk_sort_by = f;
+	if (f->n > 1)
+		qsort(order, f->n, sizeof(*order), revwalk_time_cmp);
+	for (i = 0; i < f->n && e == NULL; i++) {
+		git_oid_tostr(hex, sizeof(hex), &f->ids[order[i]]);
+		e = cb(hex, "commit", arg);
+	}
+	free(order);
+	revwalk_found_release(f);
+	return e;
+}
+
 /* Run a prepared walk, calling cb for each commit. Frees w. */
 static const struct cairn_error *revwalk_run(git_revwalk *w, const char *what, revwalk_cb cb,
 					     void *arg)
@@ -122,6 +252,8 @@ static const struct cairn_error *revwalk_run(git_revwalk *w, const char *what, r
 const struct cairn_error *revwalk_all(struct repo *r, revwalk_cb cb, void *arg)
 {
 	const struct cairn_error *e;
+	struct revwalk_found f;
+	struct oidset boundary;
 	struct revwalk_ref *v;
 	git_revwalk *w;
 	size_t n, i;
@@ -129,6 +261,24 @@ const struct cairn_error *revwalk_all(struct repo *r, revwalk_cb cb, void *arg)
 
 	if ((e = revwalk_collect(&v, &n, r, "")) != NULL)
 		return e;
+	if (revwalk_boundary(&boundary, r)) {
+		git_oid head;
+
+		memset(&f, 0, sizeof(f));
+		oidset_init(&f.seen);
+		for (i = 0; i < n && e == NULL; i++)
+			e = revwalk_reach(&f, r, &v[i].id, &boundary, NULL);
+		if (e == NULL && git_repository_head_unborn(r->git) != 1 &&
+		    git_reference_name_to_id(&head, r->git, "HEAD") == 0)
+			e = revwalk_reach(&f, r, &head, &boundary, NULL);
+		revwalk_refs_free(v, n);
+		oidset_release(&boundary);
+		if (e) {
+			revwalk_found_release(&f);
+			return e;
+		}
+		return revwalk_found_run(&f, cb, arg);
+	}
 	if (git_revwalk_new(&w, r->git) < 0) {
 		revwalk_refs_free(v, n);
 		return err_git("walk the history");
@@ -141,7 +291,8 @@ const struct cairn_error *revwalk_all(struct repo *r, revwalk_cb cb, void *arg)
 		}
 	}
 	revwalk_refs_free(v, n);
-	rc = e ? 0 : git_revwalk_push_head(w);
+	/* an unborn HEAD (no commit yet, git checkout --orphan) adds nothing */
+	rc = e || git_repository_head_unborn(r->git) == 1 ? 0 : git_revwalk_push_head(w);
 	if (e == NULL && rc < 0 && rc != GIT_ENOTFOUND && rc != GIT_EUNBORNBRANCH)
 		e = err_git_code(rc, "walk the history from HEAD");
 	if (e) {
@@ -176,16 +327,21 @@ const struct cairn_error *revwalk_first_parents(struct repo *r, const char *spec
 	const struct cairn_error *e;
 	char hex[GIT_OID_HEXSZ + 1], *what;
 	git_commit *c = NULL, *p;
+	struct oidset boundary;
+	struct oid key;
 	int i;
 
 	if ((e = revwalk_commit(&c, r, spec)) != NULL)
 		return e;
+	revwalk_boundary(&boundary, r);
 	for (i = 0; i < n && e == NULL; i++) {
 		git_oid_tostr(hex, sizeof(hex), git_commit_id(c));
 		what = i ? xasprintf("%s~%d", spec, i) : xstrdup(spec);
 		e = cb(hex, what, arg);
 		free(what);
-		if (e || git_commit_parentcount(c) == 0)
+		revwalk_key(&key, git_commit_id(c));
+		/* a shallow clone's boundary commit: its parents are not here */
+		if (e || git_commit_parentcount(c) == 0 || oidset_has(&boundary, &key))
 			break;
 		if (git_commit_parent(&p, c, 0) < 0) {
 			e = err_git("the parent of '%s~%d'", spec, i);
@@ -195,6 +351,7 @@ const struct cairn_error *revwalk_first_parents(struct repo *r, const char *spec
 		c = p;
 	}
 	git_commit_free(c);
+	oidset_release(&boundary);
 	return e;
 }
 
@@ -220,11 +377,32 @@ static bool revwalk_known_commit(git_oid *id, struct repo *r, const char *hex)
 const struct cairn_error *revwalk_new(struct repo *r, const char *hex, const char *hide,
 				      revwalk_cb cb, void *arg)
 {
+	struct oidset boundary;
 	git_revwalk *w;
 	git_oid id, hid;
 
 	if (!revwalk_known_commit(&id, r, hex))
 		return err_new(CAIRN_ERR_NOT_FOUND, "unknown commit '%s'", hex);
+	if (revwalk_boundary(&boundary, r)) {
+		const struct cairn_error *e = NULL;
+		struct revwalk_found hidden, f;
+
+		memset(&hidden, 0, sizeof(hidden));
+		memset(&f, 0, sizeof(f));
+		oidset_init(&hidden.seen);
+		oidset_init(&f.seen);
+		if (revwalk_known_commit(&hid, r, hide))
+			e = revwalk_reach(&hidden, r, &hid, &boundary, NULL);
+		if (e == NULL)
+			e = revwalk_reach(&f, r, &id, &boundary, &hidden.seen);
+		oidset_release(&boundary);
+		revwalk_found_release(&hidden);
+		if (e) {
+			revwalk_found_release(&f);
+			return e;
+		}
+		return revwalk_found_run(&f, cb, arg);
+	}
 	if (git_revwalk_new(&w, r->git) < 0)
 		return err_git("walk the history");
 	git_revwalk_sorting(w, GIT_SORT_TIME);

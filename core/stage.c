@@ -20,6 +20,7 @@
 #include "core/fsutil.h"
 #include "core/lockfile.h"
 #include "core/params.h"
+#include "core/ptr.h"
 #include "core/repo.h"
 #include "core/xmalloc.h"
 #include "core/yjson.h"
@@ -524,7 +525,7 @@ const struct cairn_error *pipeline_parse(struct pipeline *p, const char *data, s
 
 	memset(p, 0, sizeof(*p));
 	p->exists = true;
-	if (lockfile_has_conflict(data, len))
+	if (ptr_has_conflict(data, len))
 		return err_hint(err_new(CAIRN_ERR_FORMAT, "'%s' contains merge conflict markers", name),
 				"resolve the conflict in %s, then run 'cairn repro'", name);
 	if (!yaml_parser_initialize(&parser))

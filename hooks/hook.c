@@ -2,8 +2,9 @@
  * hook.c: the logic of the pre-commit and post-checkout family of hooks.
  * Pointers are read from Git objects (core/rev.h); the work a hook does
  * grows with what changed: pre-commit checks the cache only for pointers
- * new since HEAD, and the post-* hooks check out only outputs whose pointer
- * differs from the previous revision's.
+ * new since HEAD, and the post-* hooks check out only outputs (of pointer
+ * files and of cairn.lock's stages) whose record differs from the previous
+ * revision's.
  */
 #include "buildconf.h"
 
@@ -14,6 +15,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "core/buf.h"
 #include "core/cache.h"
 #include "core/checkout.h"
 #include "core/config.h"
@@ -24,6 +26,7 @@
 #include "core/rev.h"
 #include "core/revset.h"
 #include "core/revwalk.h"
+#include "core/stageout.h"
 #include "core/status.h"
 #include "core/tree.h"
 #include "core/work.h"
@@ -77,22 +80,65 @@ static bool hook_same_ptr(const struct out *a, const struct out *b)
 	       a->ptr->exec == b->ptr->exec;
 }
 
-/* The pointers of revision spec; an unknown revision (unborn HEAD) is empty. */
+/* Move o (taking its strings) to the end of l. */
+static void hook_take(struct out_list *l, struct out *o)
+{
+	XGROW(l->v, l->n + 1, l->cap);
+	l->v[l->n++] = *o;
+	memset(o, 0, sizeof(*o));
+}
+
+/* A malformed pointer of the previous revision: its output counts as changed. */
+static void hook_skip_bad(const char *ptr_rel, const struct cairn_error *e, const char *text,
+			  size_t len, void *arg)
+{
+	(void)ptr_rel;
+	(void)e;
+	(void)text;
+	(void)len;
+	(void)arg;
+}
+
+static int hook_out_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct out *)a)->rel, ((const struct out *)b)->rel);
+}
+
+/*
+ * The outputs of revision spec (pointer files and cairn.lock's stage
+ * outputs), sorted, to tell what changed since; an unknown revision (unborn
+ * HEAD) is empty. A malformed pointer or cairn.lock there (a committed
+ * conflict being fixed now) is left out, so what it named counts as changed.
+ */
 static const struct cairn_error *hook_rev_pointers(struct out_list *l, bool *known,
 						   struct repo *r, const char *spec)
 {
 	const struct cairn_error *e;
+	struct out_list locked = OUT_LIST_INIT;
+	size_t i;
 
 	*known = false;
 	if (spec == NULL)
 		return NULL;
-	e = rev_pointers(l, r, spec);
+	e = rev_pointers_lenient(l, r, spec, NULL, hook_skip_bad, NULL);
 	if (err_is(e, CAIRN_ERR_NOT_FOUND)) {
 		out_list_release(l);
 		return NULL;
 	}
-	*known = e == NULL;
-	return e;
+	if (e)
+		return e;
+	e = stageout_rev_locked(&locked, r, spec);
+	if (err_is(e, CAIRN_ERR_FORMAT))
+		e = NULL;
+	for (i = 0; e == NULL && i < locked.n; i++)
+		hook_take(l, &locked.v[i]);
+	out_list_release(&locked);
+	if (e)
+		return e;
+	if (l->n > 1)
+		qsort(l->v, l->n, sizeof(*l->v), hook_out_cmp);
+	*known = true;
+	return NULL;
 }
 
 static const struct cairn_error *hook_file_cached(const char *path, struct tree_entry *te,
@@ -166,23 +212,18 @@ done:
 	return e;
 }
 
-/* Move o (taking its strings) to the end of l. */
-static void hook_take(struct out_list *l, struct out *o)
-{
-	XGROW(l->v, l->n + 1, l->cap);
-	l->v[l->n++] = *o;
-	memset(o, 0, sizeof(*o));
-}
-
 const struct cairn_error *hook_checkout_outs(size_t *problems, struct work *w,
 					     struct out_list *outs, struct out_list *missing,
 					     hook_note_cb cb, void *arg)
 {
 	struct checkout_opts co;
+	struct buf unsafe = BUF_INIT;
 	size_t i;
 
 	*problems = 0;
 	memset(&co, 0, sizeof(co));
+	buf_init(&unsafe);
+	co.unsafe = &unsafe;
 	for (i = 0; i < outs->n; i++) {
 		struct out *o = &outs->v[i];
 		struct checkout_result res;
@@ -190,12 +231,13 @@ const struct cairn_error *hook_checkout_outs(size_t *problems, struct work *w,
 
 		if (o->ptr == NULL)
 			continue; /* taken */
+		buf_reset(&unsafe);
 		oe = checkout_out(&res, w, o, &co);
 		if (oe == NULL) {
 			if (res.written || res.removed)
 				cb(HOOK_RESTORED, o, NULL, arg);
 		} else if (err_is(oe, CAIRN_ERR_WOULD_CLOBBER)) {
-			cb(HOOK_KEPT, o, oe, arg);
+			cb(HOOK_KEPT, o, err_new(CAIRN_ERR_WOULD_CLOBBER, "%s", unsafe.s), arg);
 		} else if (err_is(oe, CAIRN_ERR_NOT_FOUND)) {
 			cb(HOOK_MISSING, o, oe, arg);
 			if (missing)
@@ -205,6 +247,7 @@ const struct cairn_error *hook_checkout_outs(size_t *problems, struct work *w,
 			cb(HOOK_FAILED, o, oe, arg);
 		}
 	}
+	buf_release(&unsafe);
 	return NULL;
 }
 
@@ -217,7 +260,7 @@ const struct cairn_error *hook_checkout(size_t *problems, struct work *w, const 
 	size_t i, k;
 
 	*problems = 0;
-	if ((e = out_collect_all(&outs, w->repo)) != NULL)
+	if ((e = stageout_collect(&outs, w->repo, NULL, 0)) != NULL) /* cairn.lock's outputs too */
 		goto done;
 	if ((e = hook_rev_pointers(&before, &known, w->repo, prev)) != NULL)
 		goto done;
@@ -249,6 +292,8 @@ struct hook_push {
 	struct out_list *outs;
 	struct repo *r;
 	struct oidset seen;
+	rev_bad_cb bad; /* older commits only; NULL for the tips */
+	void *bad_arg;
 };
 
 static const struct cairn_error *hook_push_commit(const char *hex, const char *what, void *arg)
@@ -256,7 +301,7 @@ static const struct cairn_error *hook_push_commit(const char *hex, const char *w
 	struct hook_push *p = arg;
 
 	(void)what;
-	return revset_commit_outs(p->outs, p->r, hex, NULL, 0, &p->seen);
+	return revset_commit_outs(p->outs, p->r, hex, NULL, 0, &p->seen, p->bad, p->bad_arg);
 }
 
 static bool hook_is_hex_id(const char *s, size_t n)
@@ -300,7 +345,7 @@ static const struct cairn_error *hook_push_line(bool *any, char local[65], char 
 }
 
 const struct cairn_error *hook_pre_push_outs(struct out_list *outs, size_t *ntips, struct repo *r,
-					     const char *input)
+					     const char *input, rev_bad_cb bad, void *arg)
 {
 	const struct cairn_error *e = NULL;
 	struct hook_push p;
@@ -323,6 +368,8 @@ const struct cairn_error *hook_pre_push_outs(struct out_list *outs, size_t *ntip
 
 			e = hook_push_line(&any, local, remote, line, len);
 			if (e == NULL && any) {
+				p.bad = pass == 0 ? NULL : bad;
+				p.bad_arg = arg;
 				if (pass == 0)
 					e = revwalk_first_parents(r, local, 1, hook_push_commit, &p);
 				else

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "core/rev.h"
 
 struct work;
 struct out;
@@ -21,7 +22,7 @@ enum hook_note {
 	HOOK_NOT_CACHED, /* pre-commit: a new staged pointer's data is not in the cache */
 	HOOK_DIFFERS,    /* pre-commit: the workspace data differs from the staged pointer */
 	HOOK_RESTORED,   /* post-*: the output's data was checked out */
-	HOOK_KEPT,       /* post-*: modified data kept, not overwritten */
+	HOOK_KEPT,       /* post-*: modified data kept, not overwritten (e: the paths, as a list) */
 	HOOK_MISSING,    /* post-*: the data is not in the cache */
 	HOOK_FAILED,     /* post-*: another error for this output */
 };
@@ -62,10 +63,12 @@ const struct cairn_error *hook_checkout_outs(size_t *problems, struct work *w,
  * reported it; remote-tracking refs are never consulted) is read, its
  * whole tree, and each distinct pointer appended to outs once: first those
  * of the pushed tips (*ntips of them), then those only older commits name.
- * A malformed line is a USAGE error.
+ * A malformed line is a USAGE error. A malformed pointer or cairn.lock of a
+ * tip is an error; one of an older commit (history that can no longer be
+ * fixed) goes to bad (core/rev.h; may be NULL) and is skipped.
  */
 const struct cairn_error *hook_pre_push_outs(struct out_list *outs, size_t *ntips, struct repo *r,
-					     const char *input);
+					     const char *input, rev_bad_cb bad, void *arg);
 
 /* core.autopull: fetch missing data in the post-* hooks. */
 const struct cairn_error *hook_autopull(bool *on, struct work *w);

@@ -10,9 +10,10 @@ new_repo r
 cd r
 git commit -q --allow-empty -m init
 
-# snapshot: every file of the work tree but .git, with its content hash
+# snapshot: every file of the work tree but .git and the locks, with its content hash
 snap() {
-	find . -path ./.git -prune -o -path ./.cairn/tmp -prune -o \( -type f -o -type l \) -print |
+	find . -path ./.git -prune -o -path ./.cairn/tmp -prune -o -path ./.cairn/cache/lock -prune -o \
+		\( -type f -o -type l \) -print |
 		LC_ALL=C sort | while read -r f; do
 			if [ -L "$f" ]; then echo "$f -> $(readlink "$f")"; else echo "$f $(sha256 "$f")"; fi
 		done

@@ -103,9 +103,9 @@ expect_success 'a replaced folder and a special file are modified' '
 	grep_q "^modified: d$" out && rm d/pipe
 '
 
-expect_success 'a new file whose name is not UTF-8 is shown escaped, also in JSON' '
+expect_success 'a new file whose name is not UTF-8 is shown escaped, also in JSON (with its bytes in base64)' '
 	: >"d/$(printf "bad\377")" && cairn status d >out && grep_q "^    added     d/bad\\\\xff$" out &&
-	cairn status --json d >out.json && python3 -c "import json; j=json.load(open(\"out.json\")); assert {\"path\": \"d/bad\\\\xff\", \"change\": \"added\"} in j[\"outputs\"][0][\"changes\"], j" &&
+	cairn status --json d >out.json && python3 -c "import json; j=json.load(open(\"out.json\")); assert {\"path\": \"d/bad\\\\xff\", \"path_base64\": \"ZC9iYWT/\", \"change\": \"added\"} in j[\"outputs\"][0][\"changes\"], j" &&
 	rm "d/$(printf "bad\377")"
 '
 

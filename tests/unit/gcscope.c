@@ -1,8 +1,8 @@
 /*
  * tests/unit/gcscope.c: gc's scopes read from Git: scope names and counts,
- * what each option keeps (workspace, --rev with first parents, branches,
- * tags, experiments, every commit) and what is always kept (index, stash,
- * other worktrees), the refs check, and other projects on the same cache.
+ * what each option keeps (--rev with first parents, branches, tags,
+ * experiments, every commit) and what is always kept (workspace, index,
+ * stash, other worktrees), the refs check, and other projects on the same cache.
  */
 #include "buildconf.h"
 
@@ -93,28 +93,30 @@ static void test_gcscope__scopes(void)
 		return;
 	ok(!gcscope_any(&o), "no scope named");
 	s = keep(r, &o, &g);
-	is_str(s, "a3 af ix st wt ", "always: the index (a3, ix), the stash, the other worktree (af, wt)");
+	is_str(s, "a3 af ws ix st wt ",
+	       "always: the workspace (ws), the index (a3, ix), the stash, the other worktree (af, wt)");
 	sc = gcroots_scopes(g, &n);
-	is_int(n, 3, "three scopes");
-	is_str(n ? sc[0].name : NULL, "index", "index");
-	is_str(n > 1 ? sc[1].name : NULL, "stash", "stash");
-	ok(n > 2 && strncmp(sc[2].name, "worktree /", 10) == 0, "worktree PATH");
+	is_int(n, 4, "four scopes");
+	is_str(n ? sc[0].name : NULL, "workspace", "workspace");
+	is_str(n > 1 ? sc[1].name : NULL, "index", "index");
+	is_str(n > 2 ? sc[2].name : NULL, "stash", "stash");
+	ok(n > 3 && strncmp(sc[3].name, "worktree /", 10) == 0, "worktree PATH");
 	gcroots_free(g);
 	free(s);
 	o.workspace = true;
 	s = keep(r, &o, NULL);
-	is_str(s, "a3 af ws ix st wt ", "-w adds the workspace");
+	is_str(s, "a3 af ws ix st wt ", "-w keeps nothing more");
 	free(s);
 	o.workspace = false;
 	o.revs = revs;
 	o.nrevs = 1;
 	o.num = 1;
 	s = keep(r, &o, NULL);
-	is_str(s, "a3 af ix st wt ", "--rev main");
+	is_str(s, "a3 af ws ix st wt ", "--rev main");
 	free(s);
 	o.num = 2;
 	s = keep(r, &o, &g);
-	is_str(s, "a2 a3 af ix st wt ", "--rev main -n 2");
+	is_str(s, "a2 a3 af ws ix st wt ", "--rev main -n 2");
 	sc = gcroots_scopes(g, &n);
 	is_str(sc[n - 1].name, "rev main and 1 first parents", "named after the revision");
 	is_int(sc[n - 1].roots, 2, "two pointers read");
@@ -123,22 +125,22 @@ static void test_gcscope__scopes(void)
 	memset(&o, 0, sizeof(o));
 	o.all_branches = true;
 	s = keep(r, &o, NULL);
-	is_str(s, "a3 af ix st wt ", "-a");
+	is_str(s, "a3 af ws ix st wt ", "-a");
 	free(s);
 	o.all_branches = false;
 	o.all_tags = true;
 	s = keep(r, &o, NULL);
-	is_str(s, "a1 a3 af ix st wt ", "-T");
+	is_str(s, "a1 a3 af ws ix st wt ", "-T");
 	free(s);
 	o.all_tags = false;
 	o.all_experiments = true;
 	s = keep(r, &o, NULL);
-	is_str(s, "a3 af ix st wt e1 ", "--all-experiments");
+	is_str(s, "a3 af ws ix st wt e1 ", "--all-experiments");
 	free(s);
 	o.all_experiments = false;
 	o.all_commits = true;
 	s = keep(r, &o, NULL);
-	is_str(s, "a1 a2 a3 af ix st wt e1 ", "-A");
+	is_str(s, "a1 a2 a3 af ws ix st wt e1 ", "-A");
 	free(s);
 	revs[0] = "nope";
 	o.revs = revs;

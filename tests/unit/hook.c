@@ -235,23 +235,23 @@ static void test_hook__pre_push(void)
 	if (!ok_noerr(repo_open(&r), "open"))
 		return;
 	in = xasprintf("refs/heads/other %s refs/heads/other %040d\n", other, 0);
-	ok_noerr(hook_pre_push_outs(&outs, &ntips, r, in), "a new branch");
+	ok_noerr(hook_pre_push_outs(&outs, &ntips, r, in, NULL, NULL), "a new branch");
 	is_int(ntips, 3, "the tip's pointers first (a, b, c)");
 	ok(outs.n >= ntips, "then the older ones (%zu)", outs.n);
 	out_list_release(&outs);
 	free(in);
 	in = xasprintf("refs/heads/main %s refs/heads/main %s\n\n", main_hex, main_hex);
-	ok_noerr(hook_pre_push_outs(&outs, &ntips, r, in), "the server has the tip already");
+	ok_noerr(hook_pre_push_outs(&outs, &ntips, r, in, NULL, NULL), "the server has the tip already");
 	is_int(outs.n, ntips, "only the tip is read");
 	out_list_release(&outs);
 	free(in);
 	in = xasprintf("(delete) %040d refs/heads/gone %s\n", 0, first);
-	ok_noerr(hook_pre_push_outs(&outs, &ntips, r, in), "a deletion");
+	ok_noerr(hook_pre_push_outs(&outs, &ntips, r, in, NULL, NULL), "a deletion");
 	is_int(outs.n, 0, "pushes nothing");
 	free(in);
-	is_err(hook_pre_push_outs(&outs, &ntips, r, "refs/heads/x 123 refs/heads/x 456\n"),
+	is_err(hook_pre_push_outs(&outs, &ntips, r, "refs/heads/x 123 refs/heads/x 456\n", NULL, NULL),
 	       CAIRN_ERR_USAGE, "short ids are malformed");
-	is_err(hook_pre_push_outs(&outs, &ntips, r, "only three fields\n"), CAIRN_ERR_USAGE,
+	is_err(hook_pre_push_outs(&outs, &ntips, r, "only three fields\n", NULL, NULL), CAIRN_ERR_USAGE,
 	       "three fields are malformed");
 	out_list_release(&outs);
 	repo_close(r);

@@ -129,7 +129,7 @@ static void test_rev__index(void)
 	sh("git add staged/c.cairn");
 	if (!ok_noerr(repo_open(&r), "open"))
 		return;
-	if (ok_noerr(rev_index_pointers(&l, r), "pointers of the index")) {
+	if (ok_noerr(rev_index_pointers(&l, r, NULL, NULL), "pointers of the index")) {
 		is_int(l.n, 2, "the committed one and the staged one");
 		ok(l.n == 2 && strcmp(l.v[1].rel, "staged/c") == 0, "the staged pointer");
 	}

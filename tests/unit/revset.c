@@ -98,7 +98,7 @@ int main(void)
 	oidset_release(&seen);
 	oidset_init(&seen);
 	p[0] = file;
-	ok_noerr(revset_commit_outs(&l, r, "t1", p, 1, &seen), "one commit, one path");
+	ok_noerr(revset_commit_outs(&l, r, "t1", p, 1, &seen, NULL, NULL), "one commit, one path");
 	s = rels(&l);
 	is_str(s, "topa;", "the first version of top");
 	free(s);
