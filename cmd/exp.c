@@ -16,11 +16,11 @@
 #include <jansson.h>
 
 #include "core/exp.h"
-#include "core/expsync.h"
 #include "core/par.h"
 #include "core/remote_cfg.h"
 #include "core/xmalloc.h"
 #include "core/yjson.h"
+#include "remotes/expsync.h"
 
 static const struct opt_spec exp_run_opts[] = {
 	{ 'S', "set-param", "[FILE:]KEY=VALUE[,VALUE]", "set a param (values: one experiment each)" },

@@ -17,13 +17,13 @@
 #include "core/cache.h"
 #include "core/fsutil.h"
 #include "core/gc.h"
-#include "core/gcremote.h"
 #include "core/gcroots.h"
 #include "core/gcscope.h"
 #include "core/lock.h"
 #include "core/repo.h"
 #include "core/work.h"
 #include "core/xmalloc.h"
+#include "remotes/gcremote.h"
 #include "remotes/remote.h"
 
 static const struct opt_spec gc_opts[] = {

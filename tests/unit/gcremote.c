@@ -12,10 +12,10 @@
 
 #include "core/buf.h"
 #include "core/cache.h"
-#include "core/gcremote.h"
 #include "core/gcroots.h"
 #include "core/hash.h"
 #include "core/xmalloc.h"
+#include "remotes/gcremote.h"
 #include "remotes/remote.h"
 #include "tests/unit/tap.h"
 

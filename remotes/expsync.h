@@ -6,8 +6,8 @@
  * remotes/xfer.h), so an experiment pulled into a clone can be applied there.
  * Not thread-safe.
  */
-#ifndef CAIRN_CORE_EXPSYNC_H
-#define CAIRN_CORE_EXPSYNC_H
+#ifndef CAIRN_REMOTES_EXPSYNC_H
+#define CAIRN_REMOTES_EXPSYNC_H
 
 #include <stdbool.h>
 #include <stddef.h>

@@ -4,8 +4,8 @@
  * remote_ops interface of remotes/remote.h and deleted only when asked.
  * Not thread-safe.
  */
-#ifndef CAIRN_CORE_GCREMOTE_H
-#define CAIRN_CORE_GCREMOTE_H
+#ifndef CAIRN_REMOTES_GCREMOTE_H
+#define CAIRN_REMOTES_GCREMOTE_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -5,7 +5,7 @@
  */
 #include "buildconf.h"
 
-#include "core/expsync.h"
+#include "remotes/expsync.h"
 
 #include <stdlib.h>
 #include <string.h>

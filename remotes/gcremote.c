@@ -6,7 +6,7 @@
  */
 #include "buildconf.h"
 
-#include "core/gcremote.h"
+#include "remotes/gcremote.h"
 
 #include <stdlib.h>
 #include <string.h>
