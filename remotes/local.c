@@ -37,6 +37,7 @@
 
 #define LOCAL_CHUNK (1u << 20)
 #define LOCAL_SYNC_NOW (8u << 20)       /* objects this big are synced at once */
+#define LOCAL_WRITEBACK (8u << 20)      /* start writeback every this many bytes */
 #define LOCAL_OBJECT_MODE 0444
 #define LOCAL_STALE_TMP (24 * 3600)     /* temp files older than this are removed */
 #define LOCAL_FAN_ABSENT (-2)           /* a fan-out folder found missing in this batch */
@@ -417,6 +418,7 @@ static const struct cairn_error *local_copy(struct local_run *run, int thread, i
 {
 	const struct cairn_error *e = NULL;
 	char *chunk = local_chunk(run, thread);
+	uint64_t wb_from = 0; /* writeback started up to here */
 	struct hash_ctx h;
 	struct oid got;
 
@@ -439,6 +441,14 @@ static const struct cairn_error *local_copy(struct local_run *run, int thread, i
 			break;
 		}
 		*size += (uint64_t)n;
+#ifdef HAVE_SYNC_FILE_RANGE
+		/* the disk writes while the next chunks are hashed: the final sync waits less */
+		if (*size - wb_from >= LOCAL_WRITEBACK) {
+			sync_file_range(dst, (off_t)wb_from, (off_t)(*size - wb_from),
+					SYNC_FILE_RANGE_WRITE);
+			wb_from = *size;
+		}
+#endif
 		local_progress(run, (uint64_t)n, 0);
 		fault_point("remote-put"); /* tests: a push killed part-way (C05) */
 		if ((e = local_cancelled(run)) != NULL)
