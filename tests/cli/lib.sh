@@ -286,3 +286,16 @@ test_done() {
 	fi
 	exit 0
 }
+
+# lock_hold MS PATH: start "cairn add PATH" in the background holding the
+# repository lock for MS ms (the lock-held fault point); its pid goes to
+# $TRASH/holder. Returns once the lock file names it (1 after 4 s).
+lock_hold() {
+	CAIRN_TEST_FAULT=lock-held:1:sleep=$1 cairn -q add "$2" >/dev/null 2>&1 &
+	echo $! >"$TRASH/holder"
+	for i in $(seq 1 200); do
+		test "$(cat .cairn/tmp/lock 2>/dev/null)" = "$(cat "$TRASH/holder")" && return 0
+		sleep 0.02
+	done
+	return 1
+}

@@ -8,16 +8,8 @@
 new_repo r && cd r || exit 1
 echo one >f && echo two >g && cairn -q add f || exit 1
 
-# hold MS: start a cairn add that holds the lock for MS ms; its pid in $TRASH/holder
-hold() {
-	CAIRN_TEST_FAULT=lock-held:1:sleep=$1 cairn -q add f >/dev/null 2>&1 &
-	echo $! >"$TRASH/holder"
-	for i in $(seq 1 200); do
-		test "$(cat .cairn/tmp/lock 2>/dev/null)" = "$(cat "$TRASH/holder")" && return 0
-		sleep 0.02
-	done
-	return 1
-}
+# hold MS: a cairn add of f holds the repository lock for MS ms (lib.sh lock_hold)
+hold() { lock_hold "$1" f; }
 
 expect_success 'a second writer gives up after core.lockTimeout, naming the holder' '
 	hold 4000 && pid=$(cat "$TRASH/holder") &&

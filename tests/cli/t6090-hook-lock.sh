@@ -13,16 +13,8 @@ git init -q r && cd r && cairn init -q && cairn install -q &&
 git remote add origin ../remote.git && cairn remote add -q -d store "$TRASH/store" &&
 echo one >f && cairn add -q f && git add -A && git commit -qm one || exit 1
 
-# hold MS: a cairn add (not an ancestor of later commands) holds the lock for MS ms
-hold() {
-	CAIRN_TEST_FAULT=lock-held:1:sleep=$1 cairn -q add f >/dev/null 2>&1 &
-	echo $! >"$TRASH/holder"
-	for i in $(seq 1 200); do
-		test "$(cat .cairn/tmp/lock 2>/dev/null)" = "$(cat "$TRASH/holder")" && return 0
-		sleep 0.02
-	done
-	return 1
-}
+# hold MS: a cairn add of f holds the repository lock for MS ms (lib.sh lock_hold)
+hold() { lock_hold "$1" f; }
 
 expect_success 'a stage command that runs git commit does not wait for its own repro' '
 	cat >cairn.yaml <<-\EOF &&
