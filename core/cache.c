@@ -1,6 +1,6 @@
 /*
  * cache.c: content-addressed object cache. Inserts stream into
- * <dir>/tmp/wN/obj-PID-N while hashing (a temp folder per thread: threads
+ * <dir>/tmp/wN/obj-PID-TIME-N while hashing (a temp folder per thread: threads
  * creating files in one folder wait on its lock); an object is renamed to
  * its name only once its hash is known and its bytes are durable. Large
  * objects are synced one by one (their writeback starts while they are
@@ -57,7 +57,7 @@ struct cache {
 	unsigned char dirty[256]; /* fanout folders with new entries to fsync */
 	int newfanout;            /* a fanout folder was created */
 	bool chmod_needed;        /* the umask takes bits of CACHE_OBJECT_MODE away */
-	long pid;                 /* for temp names */
+	char tag[48];             /* of temp names: cache_tag() */
 	atomic_uint counter;
 	atomic_uint shards_ready; /* bit N: tmp/wN exists and is registered */
 	bool check_only;          /* cache_open_checker: hash, compare, keep nothing */
@@ -72,6 +72,28 @@ struct cache_writer {
 	uint64_t size;
 	uint64_t wb_from; /* writeback started up to here */
 };
+
+/*
+ * The middle of this process's temp names, "PID-TIME": the abnormal-exit
+ * cleanup removes every obj-TAG-* of the temp folders, and a pid alone is
+ * not this process's (another container sharing the cache has the same
+ * pids). The same for every cache the process opens.
+ */
+static void cache_tag(char *tag, size_t size)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static char cur[48];
+	static long pid;
+
+	pthread_mutex_lock(&lock);
+	if (pid != (long)getpid()) {
+		pid = (long)getpid();
+		snprintf(cur, sizeof(cur), "%ld-%llx", pid,
+			 (unsigned long long)fs_now_ns() & 0xffffffffffULL);
+	}
+	snprintf(tag, size, "%s", cur);
+	pthread_mutex_unlock(&lock);
+}
 
 const struct cairn_error *cache_open(struct cache **out, const char *dir)
 {
@@ -108,7 +130,7 @@ const struct cairn_error *cache_open(struct cache **out, const char *dir)
 		umask(mask);
 		c->chmod_needed = (CACHE_OBJECT_MODE & mask) != 0;
 	}
-	c->pid = (long)getpid();
+	cache_tag(c->tag, sizeof(c->tag));
 	*out = c;
 	return NULL;
 }
@@ -305,22 +327,46 @@ static unsigned cache_shard(void)
 	return shard;
 }
 
+/*
+ * Make the folder dir, or keep the folder already there. Anything else in
+ * its place is not cairn's: a link would take the temp files out of the
+ * cache, so it is removed first. -1 with errno on failure.
+ */
+static int cache_mkdir_real(const char *dir)
+{
+	struct stat st;
+	int tries;
+
+	for (tries = 0; tries < 2; tries++) {
+		if (mkdir(dir, 0777) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return -1;
+		if (lstat(dir, &st) == 0 && S_ISDIR(st.st_mode))
+			return 0;
+		if (unlink(dir) < 0 && errno != ENOENT)
+			return -1;
+	}
+	errno = EEXIST;
+	return -1;
+}
+
 /* tmp/wN, made and registered for cleanup on an abnormal exit the first time it is used */
 static const struct cairn_error *cache_shard_dir(char **dir, struct cache *c, unsigned shard)
 {
-	char prefix[32];
+	char prefix[64];
 
 	*dir = xasprintf("%s/w%u", c->tmpdir, shard);
 	if (atomic_load(&c->shards_ready) & (1u << shard))
 		return NULL;
-	if (mkdir(*dir, 0777) < 0 && errno != EEXIST) {
+	if (cache_mkdir_real(*dir) < 0) {
 		const struct cairn_error *e = err_errno("create temp folder '%s'", *dir);
 
 		free(*dir);
 		*dir = NULL;
 		return e;
 	}
-	snprintf(prefix, sizeof(prefix), "obj-%ld-", c->pid);
+	snprintf(prefix, sizeof(prefix), "obj-%s-", c->tag);
 	tempfile_register_dir(*dir, prefix);
 	atomic_fetch_or(&c->shards_ready, 1u << shard);
 	return NULL;
@@ -345,10 +391,10 @@ const struct cairn_error *cache_writer_new(struct cache_writer **out, struct cac
 		return e;
 	w = xcalloc(1, sizeof(*w));
 	w->c = c;
-	w->tmpid = -1; /* the folder is registered: an early exit removes obj-<pid>-* */
+	w->tmpid = -1; /* the folder is registered: an early exit removes obj-<tag>-* */
 	/* read-only from the start: no chmod per object */
 	for (;;) {
-		w->tmp = xasprintf("%s/obj-%ld-%u", dir, c->pid, atomic_fetch_add(&c->counter, 1));
+		w->tmp = xasprintf("%s/obj-%s-%u", dir, c->tag, atomic_fetch_add(&c->counter, 1));
 		w->fd = open(w->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
 			     CACHE_OBJECT_MODE);
 		if (w->fd >= 0 || errno != EEXIST)

@@ -126,7 +126,8 @@ static void gcroots_walk(struct gcroots *g, const struct oid *id, struct buf *pa
 	size_t len;
 
 	gcroots_add_object(g, id);
-	if (oidset_has(&g->expanded, id))
+	/* a manifest met again: walked, or reported missing, once */
+	if (oidset_has(&g->expanded, id) || oidset_has(&g->unreadset, id))
 		return;
 	if (depth > TREE_MAX_DEPTH) {
 		oidset_add(&g->expanded, id);

@@ -5,12 +5,15 @@
  * evenly, so the share of the id space a page covers tells the size), the
  * rest is split into one listing per 2-hex folder, run in parallel. Keys
  * that are not object names (temporary or foreign files) are skipped.
+ * LastModified is turned to our clock by the Date of each page.
  */
 #include "buildconf.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "core/fsutil.h"
 #include "core/xmalloc.h"
 #include "remotes/s3_int.h"
 #include "remotes/s3_xml.h"
@@ -35,6 +38,7 @@ struct s3_lw { /* one listing, page after page */
 	char *last;   /* the last object name read */
 	struct oid last_id;
 	bool top;     /* the listing of all of P/sha256/ */
+	int64_t skew; /* our clock minus the server's, by the Date of the page */
 };
 
 static const struct cairn_error *s3_lw_setup(struct net_req *r, CURL *easy)
@@ -84,7 +88,24 @@ static const struct cairn_error *s3_lw_key(const char *key, int64_t mtime_ns, vo
 	free(l->last);
 	l->last = xstrdup(key);
 	l->last_id = id;
+	if (mtime_ns != REMOTE_MTIME_UNKNOWN)
+		mtime_ns += l->skew; /* by our clock, as gc.grace is */
 	return l->lb->cb(&id, mtime_ns, l->lb->arg);
+}
+
+/*
+ * Our clock minus the server's, from the Date of its answer (0 without
+ * one): LastModified is by the server's clock, gc --cloud's cutoff by ours,
+ * and a server running behind would make fresh objects look old. Date has
+ * whole seconds and is older than our reading: the error keeps objects.
+ */
+static int64_t s3_lw_skew(const struct net_req *r)
+{
+	char *date = net_header(r, "Date");
+	time_t t = date ? curl_getdate(date, NULL) : -1;
+
+	free(date);
+	return t < 0 ? 0 : fs_now_ns() - (int64_t)t * 1000000000;
 }
 
 /* Split the rest of the top listing into one listing per folder. */
@@ -120,6 +141,7 @@ static const struct cairn_error *s3_lw_done(struct net_req *r)
 			return NULL;
 		return s3_fail(lb->s, r, "LIST");
 	}
+	l->skew = s3_lw_skew(r);
 	if ((e = s3_xml_list(&truncated, &next, r->body.s, r->body.len, s3_lw_key, l)) != NULL)
 		return err_is(e, CAIRN_ERR_FORMAT)
 			       ? err_wrap(e, "S3 LIST in bucket '%s'", lb->s->loc.bucket)

@@ -19,7 +19,11 @@ proxy: a TCP relay to 127.0.0.1:TARGET_PORT (the local S3 server).
 redirect: a stub S3 that answers every request with 301 PermanentRedirect,
   an x-amz-bucket-region: REGION header and an empty body, as S3 does for a
   bucket in another region (CASES C17).
+skew SECONDS: a stub S3 whose clock runs SECONDS behind: a listing holds one
+  object (sha256/ab/ then "cd" repeated) written 10 minutes ago by that
+  clock, with the Date header by that clock too.
 """
+import email.utils
 import http.server
 import os
 import socket
@@ -27,6 +31,7 @@ import struct
 import sys
 import threading
 import time
+import urllib.parse
 
 lock = threading.Lock()
 state = {"sent": 0, "cut_done": False}
@@ -120,6 +125,31 @@ class Redirect(http.server.BaseHTTPRequestHandler):
         pass
 
 
+class Skew(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    skew = 0
+
+    def do_GET(self):
+        now = time.time() - self.skew
+        q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+        key = q.get("prefix", [""])[0].split("sha256/")[0] + "sha256/ab/" + "cd" * 31
+        when = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(now - 600))
+        body = ('<?xml version="1.0" encoding="UTF-8"?>'
+                '<ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">'
+                '<IsTruncated>false</IsTruncated><Contents><Key>%s</Key>'
+                '<LastModified>%s</LastModified><Size>1</Size></Contents>'
+                '</ListBucketResult>' % (key, when)).encode()
+        self.send_response_only(200)
+        self.send_header("Date", email.utils.formatdate(now, usegmt=True))
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
 def main():
     if len(sys.argv) < 4:
         sys.exit(__doc__)
@@ -127,6 +157,11 @@ def main():
     if mode == "redirect":
         Redirect.region = sys.argv[3]
         srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Redirect)
+        publish_port(portfile, srv.server_address[1])
+        srv.serve_forever()
+    if mode == "skew":
+        Skew.skew = int(sys.argv[3])
+        srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Skew)
         publish_port(portfile, srv.server_address[1])
         srv.serve_forever()
     opts = {"cut": None, "hold": None, "held": None, "go": None}
