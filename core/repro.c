@@ -770,6 +770,7 @@ static const struct cairn_error *repro_decide(struct repro_run *r, size_t i)
 	const struct cairn_error *e;
 	const struct stage *s = &r->c.p.v[i];
 	struct lockfile_stage *cur = &r->cur[i];
+	const struct lockfile_stage *rec;
 	struct repro_why why = { 0 };
 	bool hit = false, upstream = false;
 	char *text;
@@ -787,8 +788,10 @@ static const struct cairn_error *repro_decide(struct repro_run *r, size_t i)
 			upstream = true;
 		}
 	e = repro_current(cur, &r->c, s, r->o->dry_run ? &why : NULL);
-	if (e == NULL)
-		e = repro_compare(&why, &r->c, s, cur, lockfile_find(&r->c.lk, s->name));
+	rec = lockfile_find(&r->c.lk, s->name);
+	/* forced and never recorded (as in cairn reproduce's worktree): "forced" */
+	if (e == NULL && (rec != NULL || !r->o->force))
+		e = repro_compare(&why, &r->c, s, cur, rec);
 	if (e)
 		goto fail;
 	if (why.n == 0 && !r->o->force) {

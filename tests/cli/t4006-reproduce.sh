@@ -21,7 +21,7 @@ expect_success 'reproduce an older commit: every output identical, workspace unt
 	grep_q "^identical gen.out (stage gen)$" ../out && grep_q "^identical sum.dir (stage sum)$" ../out &&
 	grep_q "^identical m.json (stage sum)$" ../out &&
 	grep_q "reproduced [0-9a-f]\{7\}: all 3 outputs identical" ../out &&
-	grep_q "running stage .gen. (never run)" ../err &&
+	grep_q "running stage .gen. (forced)" ../err &&
 	cmp_expected ../gen.before gen.out && git status --porcelain >../st && test ! -s ../st &&
 	test -z "$(ls .cairn/tmp/wt)" && git worktree list >../wt && test $(wc -l <../wt) = 1
 '

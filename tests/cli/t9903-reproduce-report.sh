@@ -2,9 +2,9 @@
 # t9903-reproduce-report: what cairn reproduce says. It no longer passes on
 # the run's "cairn: hint: record the run in git: git add cairn.lock" (meant for
 # a work tree the user commits in, not the temporary worktree), and a pipeline
-# that fails half-way gives no per-output verdict: the stages that never ran
-# were listed "identical" (their record compared with itself). Found by the
-# end-to-end demo (examples/demo.sh).
+# that fails half-way never lists a stage that did not run as "identical"
+# (its record compared with itself): it is "missing". Every stage runs
+# "(forced)", not "(never run)". Found by the end-to-end demo (examples/demo.sh).
 . "$CAIRN_SRCDIR/tests/cli/lib.sh"
 
 new_repo r && cd r
@@ -36,9 +36,12 @@ expect_success 'repro in the user work tree still gives the hint' '
 	git checkout -q -- cairn.lock
 '
 
-expect_success 'a pipeline failing half-way: no verdict per output, exit 1' '
+expect_success 'a pipeline failing half-way: what ran is compared, what did not is missing, exit 1' '
 	: >"$TRASH/break" && must_fail cairn reproduce >../out 2>../err; rc=$?; rm -f "$TRASH/break" && test $rc = 0 &&
-	test ! -s ../out && grep_q "did not run to its end" ../err && ! grep "cairn: hint" ../err &&
+	grep_q "^identical first.out (stage first)$" ../out &&
+	grep_q "^missing *second.out (stage second)$" ../out &&
+	! grep_q "^identical second.out" ../out &&
+	grep_q "did not run to its end" ../err && ! grep "cairn: hint" ../err &&
 	test -z "$(ls .cairn/tmp/wt)"
 '
 
