@@ -369,7 +369,6 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 					 const char *name)
 {
 	const struct cairn_error *e = NULL;
-	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *top, *stages = NULL;
 	yaml_node_pair_t *pr;
@@ -382,17 +381,8 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 				"keep one side (git checkout --ours %s) or delete it, then run "
 				"'cairn repro' to record the merged pipeline",
 				name);
-	if (!yaml_parser_initialize(&parser))
-		abort();
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		e = err_new(CAIRN_ERR_FORMAT, "%s:%lu:%lu: %s", name,
-			    (unsigned long)parser.problem_mark.line + 1,
-			    (unsigned long)parser.problem_mark.column + 1,
-			    parser.problem ? parser.problem : "malformed YAML");
-		yaml_parser_delete(&parser);
+	if ((e = yjson_load(&doc, data, len, name)) != NULL)
 		return e;
-	}
 	lp.doc = &doc;
 	lp.name = name;
 	top = yaml_document_get_root_node(&doc);
@@ -447,7 +437,6 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 	}
 done:
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	if (e) {
 		lockfile_release(lk);
 		lk->exists = true;

@@ -517,7 +517,6 @@ const struct cairn_error *pipeline_parse(struct pipeline *p, const char *data, s
 					 const char *name, const char *root)
 {
 	const struct cairn_error *e = NULL;
-	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *top, *stages = NULL;
 	yaml_node_pair_t *pr;
@@ -528,17 +527,8 @@ const struct cairn_error *pipeline_parse(struct pipeline *p, const char *data, s
 	if (ptr_has_conflict(data, len))
 		return err_hint(err_new(CAIRN_ERR_FORMAT, "'%s' contains merge conflict markers", name),
 				"resolve the conflict in %s, then run 'cairn repro'", name);
-	if (!yaml_parser_initialize(&parser))
-		abort();
-	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		e = err_new(CAIRN_ERR_FORMAT, "%s:%lu:%lu: %s", name,
-			    (unsigned long)parser.problem_mark.line + 1,
-			    (unsigned long)parser.problem_mark.column + 1,
-			    parser.problem ? parser.problem : "malformed YAML");
-		yaml_parser_delete(&parser);
+	if ((e = yjson_load(&doc, data, len, name)) != NULL)
 		return e;
-	}
 	sp.doc = &doc;
 	sp.name = name;
 	sp.root = root;
@@ -585,7 +575,6 @@ const struct cairn_error *pipeline_parse(struct pipeline *p, const char *data, s
 	}
 done:
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	if (e) {
 		pipeline_release(p);
 		p->exists = true;
@@ -753,19 +742,13 @@ const struct cairn_error *stage_format(struct buf *out, const struct stage *s, i
 /* Column of the first stage name in text's 'stages' block mapping, or -1 when not appendable. */
 static int pipeline_stage_indent(const char *old, size_t len)
 {
-	yaml_parser_t parser;
 	yaml_document_t doc;
 	yaml_node_t *top, *st = NULL;
 	yaml_node_pair_t *pr;
 	int col = -1;
 
-	if (!yaml_parser_initialize(&parser))
-		abort();
-	yaml_parser_set_input_string(&parser, (const unsigned char *)old, len);
-	if (!yaml_parser_load(&parser, &doc)) {
-		yaml_parser_delete(&parser);
+	if (yjson_load(&doc, old, len, "") != NULL)
 		return -1;
-	}
 	top = yaml_document_get_root_node(&doc);
 	if (top && top->type == YAML_MAPPING_NODE &&
 	    top->data.mapping.pairs.top - top->data.mapping.pairs.start == 1) {
@@ -778,7 +761,6 @@ static int pipeline_stage_indent(const char *old, size_t len)
 		col = (int)yaml_document_get_node(&doc, st->data.mapping.pairs.start->key)
 			      ->start_mark.column;
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	return col;
 }
 

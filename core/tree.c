@@ -188,16 +188,13 @@ const struct cairn_error *tree_seal(struct oid *root, uint64_t *size, uint64_t *
 	return e;
 }
 
-static const struct cairn_error *tree_load_rec(struct tree **out, const struct cache *c,
-					       const struct oid *id, int depth, uint64_t *size,
-					       uint64_t *nfiles)
+/* The manifest id from the cache, parsed; depth guards against a nesting bomb. */
+static const struct cairn_error *tree_manifest_read(struct manifest *m, const struct cache *c,
+						    const struct oid *id, int depth)
 {
 	const struct cairn_error *e;
-	struct manifest m = MANIFEST_INIT;
-	struct tree *t;
 	char *data;
-	size_t len, i;
-	const char *why;
+	size_t len;
 
 	if (depth > TREE_MAX_DEPTH)
 		return err_new(CAIRN_ERR_FORMAT, "manifest %s: folders nested too deeply", oid_hex(id));
@@ -206,9 +203,22 @@ static const struct cairn_error *tree_load_rec(struct tree **out, const struct c
 		return err_new(CAIRN_ERR_NOT_FOUND, "manifest %s is not in the cache", oid_hex(id));
 	if (e)
 		return e;
-	e = manifest_parse(&m, data, len, oid_hex(id));
+	e = manifest_parse(m, data, len, oid_hex(id));
 	free(data);
-	if (e)
+	return e;
+}
+
+static const struct cairn_error *tree_load_rec(struct tree **out, const struct cache *c,
+					       const struct oid *id, int depth, uint64_t *size,
+					       uint64_t *nfiles)
+{
+	const struct cairn_error *e;
+	struct manifest m = MANIFEST_INIT;
+	struct tree *t;
+	size_t i;
+	const char *why;
+
+	if ((e = tree_manifest_read(&m, c, id, depth)) != NULL)
 		return e;
 	t = tree_new();
 	*size = 0;
@@ -414,20 +424,10 @@ static const struct cairn_error *tree_read_level(struct tree **out, const struct
 	const struct cairn_error *e = NULL;
 	struct manifest m = MANIFEST_INIT;
 	struct tree *t;
-	char *data;
-	size_t len, i;
+	size_t i;
 	const char *why;
 
-	if (depth > TREE_MAX_DEPTH)
-		return err_new(CAIRN_ERR_FORMAT, "manifest %s: folders nested too deeply", oid_hex(id));
-	e = cache_read_small(&data, &len, c, id, MANIFEST_MAX_BYTES);
-	if (err_is(e, CAIRN_ERR_NOT_FOUND))
-		return err_new(CAIRN_ERR_NOT_FOUND, "manifest %s is not in the cache", oid_hex(id));
-	if (e)
-		return e;
-	e = manifest_parse(&m, data, len, oid_hex(id));
-	free(data);
-	if (e)
+	if ((e = tree_manifest_read(&m, c, id, depth)) != NULL)
 		return e;
 	t = tree_new();
 	for (i = 0; i < m.n && e == NULL; i++) {

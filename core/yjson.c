@@ -197,26 +197,34 @@ const struct cairn_error *yjson_node(json_t **out, yaml_document_t *doc, yaml_no
 	return yjson_conv(out, &p, n, 0);
 }
 
-const struct cairn_error *yjson_parse(json_t **out, const char *data, size_t len,
-				      const char *name)
+const struct cairn_error *yjson_load(yaml_document_t *doc, const char *data, size_t len,
+				     const char *name)
 {
-	const struct cairn_error *e;
+	const struct cairn_error *e = NULL;
 	yaml_parser_t parser;
-	yaml_document_t doc;
-	yaml_node_t *root;
 
-	*out = NULL;
 	if (!yaml_parser_initialize(&parser))
 		abort();
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	if (!yaml_parser_load(&parser, &doc)) {
+	if (!yaml_parser_load(&parser, doc))
 		e = err_new(CAIRN_ERR_FORMAT, "%s:%lu:%lu: %s", name,
 			    (unsigned long)parser.problem_mark.line + 1,
 			    (unsigned long)parser.problem_mark.column + 1,
 			    parser.problem ? parser.problem : "malformed YAML");
-		yaml_parser_delete(&parser);
+	yaml_parser_delete(&parser);
+	return e;
+}
+
+const struct cairn_error *yjson_parse(json_t **out, const char *data, size_t len,
+				      const char *name)
+{
+	const struct cairn_error *e;
+	yaml_document_t doc;
+	yaml_node_t *root;
+
+	*out = NULL;
+	if ((e = yjson_load(&doc, data, len, name)) != NULL)
 		return e;
-	}
 	root = yaml_document_get_root_node(&doc);
 	if (root == NULL) {
 		*out = json_null();
@@ -225,7 +233,6 @@ const struct cairn_error *yjson_parse(json_t **out, const char *data, size_t len
 		e = yjson_node(out, &doc, root, name);
 	}
 	yaml_document_delete(&doc);
-	yaml_parser_delete(&parser);
 	return e;
 }
 

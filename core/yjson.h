@@ -28,6 +28,14 @@
 const struct cairn_error *yjson_parse(json_t **out, const char *data, size_t len,
 				      const char *name);
 
+/*
+ * Load the first YAML document of data into *doc (libyaml's loader; an
+ * empty text has no root node). FORMAT errors read "name:LINE:COLUMN:
+ * problem". On success the caller frees doc with yaml_document_delete.
+ */
+const struct cairn_error *yjson_load(yaml_document_t *doc, const char *data, size_t len,
+				     const char *name);
+
 /* Convert one node of a loaded document; same rules and error text as yjson_parse. */
 const struct cairn_error *yjson_node(json_t **out, yaml_document_t *doc, yaml_node_t *n,
 				     const char *name);

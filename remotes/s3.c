@@ -129,14 +129,26 @@ static uint64_t s3_knob(const char *name, uint64_t def, uint64_t max)
 	return n == 0 || n >= max ? def : n;
 }
 
-void s3_page_query(const struct s3_remote *s, struct s3_query *q)
+void s3_list_request(struct s3_remote *s, struct net_req *r, CURL *easy, const char *prefix,
+		     const char *token, const char *after)
 {
-	char n[16];
+	struct s3_query q = S3_QUERY_INIT;
+	char n[16], *query;
 
+	s3_query_add(&q, "list-type", "2");
 	if (s->page) {
 		snprintf(n, sizeof(n), "%u", s->page);
-		s3_query_add(q, "max-keys", n);
+		s3_query_add(&q, "max-keys", n);
 	}
+	s3_query_add(&q, "prefix", prefix);
+	if (token)
+		s3_query_add(&q, "continuation-token", token);
+	else if (after)
+		s3_query_add(&q, "start-after", after);
+	query = s3_query_build(&q);
+	s3_request(s, r, easy, NULL, query, NULL);
+	free(query);
+	s3_query_release(&q);
 }
 
 static const char *s3_env(const char *a, const char *b)

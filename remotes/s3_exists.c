@@ -166,20 +166,8 @@ static const struct cairn_error *s3_ex_head_done(struct net_req *r)
 static const struct cairn_error *s3_ex_list_setup(struct net_req *r, CURL *easy)
 {
 	struct s3_ex_list *l = (struct s3_ex_list *)r;
-	struct s3_query q = S3_QUERY_INIT;
-	char *query;
 
-	s3_query_add(&q, "list-type", "2");
-	s3_page_query(l->ex->s, &q);
-	s3_query_add(&q, "prefix", l->prefix);
-	if (l->token)
-		s3_query_add(&q, "continuation-token", l->token);
-	else if (l->after)
-		s3_query_add(&q, "start-after", l->after);
-	query = s3_query_build(&q);
-	s3_request(l->ex->s, r, easy, NULL, query, NULL);
-	free(query);
-	s3_query_release(&q);
+	s3_list_request(l->ex->s, r, easy, l->prefix, l->token, l->after);
 	return NULL;
 }
 

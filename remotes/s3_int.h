@@ -68,8 +68,13 @@ const struct cairn_error *s3_list(struct remote *r, remote_list_cb cb, void *arg
 const struct cairn_error *s3_del(struct remote *r, struct remote_item *items, size_t n,
 				 const struct remote_batch *b);
 
-/* Add max-keys to a listing's query when a page size is set. */
-void s3_page_query(const struct s3_remote *s, struct s3_query *q);
+/*
+ * Set up r as one page of a ListObjectsV2 of prefix: from the continuation
+ * token when there is one, else after the key after (or from the start),
+ * with max-keys when a page size is set.
+ */
+void s3_list_request(struct s3_remote *s, struct net_req *r, CURL *easy, const char *prefix,
+		     const char *token, const char *after);
 /* Parallel transfers for a batch. */
 int s3_jobs(const struct s3_remote *s, const struct remote_batch *b);
 

@@ -44,20 +44,8 @@ struct s3_lw { /* one listing, page after page */
 static const struct cairn_error *s3_lw_setup(struct net_req *r, CURL *easy)
 {
 	struct s3_lw *l = (struct s3_lw *)r;
-	struct s3_query q = S3_QUERY_INIT;
-	char *query;
 
-	s3_query_add(&q, "list-type", "2");
-	s3_page_query(l->lb->s, &q);
-	s3_query_add(&q, "prefix", l->prefix);
-	if (l->token)
-		s3_query_add(&q, "continuation-token", l->token);
-	else if (l->after)
-		s3_query_add(&q, "start-after", l->after);
-	query = s3_query_build(&q);
-	s3_request(l->lb->s, r, easy, NULL, query, NULL);
-	free(query);
-	s3_query_release(&q);
+	s3_list_request(l->lb->s, r, easy, l->prefix, l->token, l->after);
 	return NULL;
 }
 
