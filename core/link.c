@@ -287,6 +287,30 @@ static bool link_first_is_data(const struct link_ctx *c, bool exec)
 	return false;
 }
 
+/* Every type of cache.type was skipped (copy never is): say why, and the setting that works. */
+static const struct cairn_error *link_none_works(const struct link_types *types, const char *name,
+						 bool exec)
+{
+	const struct cairn_error *e;
+	char spec[64] = "";
+	bool links_only = true;
+	int i;
+
+	for (i = 0; i < types->n; i++) {
+		if (types->v[i] == LINK_REFLINK)
+			links_only = false;
+		snprintf(spec + strlen(spec), sizeof(spec) - strlen(spec), "%s,",
+			 link_name(types->v[i]));
+	}
+	if (exec && links_only)
+		e = err_new(CAIRN_ERR_FAILED,
+			    "no link type of cache.type works for '%s': it is executable, and a link "
+			    "to the read-only cache object cannot carry the exec bit", name);
+	else
+		e = err_new(CAIRN_ERR_FAILED, "no link type of cache.type works for '%s'", name);
+	return err_hint(e, "add copy to cache.type: cairn config cache.type %scopy", spec);
+}
+
 const struct cairn_error *link_put(enum link_type *used, struct link_ctx *c, int dirfd,
 				   const char *name, const struct oid *id, uint64_t size,
 				   bool exec)
@@ -361,7 +385,7 @@ const struct cairn_error *link_put(enum link_type *used, struct link_ctx *c, int
 	if (e && err_is(e, CAIRN_ERR_CORRUPT))
 		return cache_quarantine(c->cache, id, e);
 	if (e == NULL && i == c->types->n)
-		return err_new(CAIRN_ERR_FAILED, "no link type of cache.type works for '%s'", name);
+		return link_none_works(c->types, name, exec);
 	if (e == NULL)
 		*used = c->types->v[i];
 	return e;
