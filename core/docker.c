@@ -67,9 +67,14 @@ static const struct cairn_error *docker_inspect(struct buf *out, const char *ima
 		nl = strchr(err.s, '\n');
 		if (nl)
 			*nl = '\0';
-		e = err_hint(err_new(CAIRN_ERR_FAILED, "cannot resolve image '%s': %s", image,
-				     err.len ? err.s : "docker image inspect failed"),
-			     "pull it first: docker pull %s", image);
+		e = err_new(CAIRN_ERR_FAILED, "cannot resolve image '%s': %s", image,
+			    err.len ? err.s : "docker image inspect failed");
+		/* the client's words when it cannot reach the engine: a pull would fail too */
+		if (strstr(err.s, "Docker daemon") != NULL)
+			e = err_hint(e, "start the Docker daemon, or get access to its socket "
+					"(docker info tells which)");
+		else
+			e = err_hint(e, "pull it first: docker pull %s", image);
 	}
 	buf_release(&err);
 	return e;
