@@ -48,8 +48,8 @@ void opt_help(struct buf *b, const struct cmd_entry *ce)
 
 	opt_usage_line(b, ce);
 	buf_addf(b, "\n\n%s\n", ce->summary);
-	if (n)
-		buf_adds(b, "\noptions:\n");
+	/* -h at least follows, so the heading always has something under it */
+	buf_adds(b, "\noptions:\n");
 	for (i = 0; i < n; i++) {
 		char left[64];
 
