@@ -703,9 +703,11 @@ static const struct cairn_error *local_get_one(void *arg, size_t i, int thread)
 	}
 	e = cache_writer_finish(&got, w, &it->id);
 	if (err_is(e, CAIRN_ERR_CORRUPT))
-		e = err_new(CAIRN_ERR_CORRUPT,
-			    "object %s on remote '%s' is corrupt (its content hashes to %s); not fetched",
-			    oid_hex(&it->id), run->lr->base.name, oid_hex(&got));
+		e = err_hint(err_new(CAIRN_ERR_CORRUPT,
+				     "object %s on remote '%s' is corrupt (its content hashes to %s); not fetched",
+				     oid_hex(&it->id), run->lr->base.name, oid_hex(&got)),
+			     "delete it from the remote (push keeps an object of the right size), "
+			     "then push from a clone that has a good copy");
 	if (e) {
 		it->state = REMOTE_FAILED;
 		return e;
