@@ -1,18 +1,51 @@
 /*
  * oidset.c: the id set. Slots hold indexes into the member array, so the
  * members stay in insertion order and the table only needs rebuilding when
- * it grows.
+ * it grows. Ids from a cloned repository are untrusted (a manifest may
+ * list any 64 hex digits), so the slot comes from all of an id's bytes
+ * mixed with a key drawn once per process: crafted ids that share their
+ * first bytes do not pile into one probe run (quadratic time).
  */
 #include "buildconf.h"
 
 #include "core/oidset.h"
 
 #include <ctype.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xmalloc.h"
+
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+static uint64_t oidset_key[4];
+static pthread_once_t oidset_key_once = PTHREAD_ONCE_INIT;
+
+static uint64_t oidset_mix(uint64_t x) /* splitmix64's finaliser */
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static void oidset_key_init(void)
+{
+	struct timespec ts;
+	int i;
+
+	if (getrandom(oidset_key, sizeof(oidset_key), GRND_NONBLOCK) != (ssize_t)sizeof(oidset_key)) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		oidset_key[0] = (uint64_t)ts.tv_nsec ^ ((uint64_t)getpid() << 32) ^ (uint64_t)ts.tv_sec;
+		for (i = 1; i < 4; i++)
+			oidset_key[i] = oidset_mix(oidset_key[i - 1] + 0x9e3779b97f4a7c15ULL);
+	}
+}
 
 void oidset_init(struct oidset *s)
 {
@@ -28,9 +61,14 @@ void oidset_release(struct oidset *s)
 
 static size_t oidset_hash(const struct oid *id)
 {
-	uint64_t h;
+	uint64_t w, h = 0;
+	int i;
 
-	memcpy(&h, id->b, sizeof(h));
+	pthread_once(&oidset_key_once, oidset_key_init); /* sets made with OIDSET_INIT too */
+	for (i = 0; i < 4; i++) {
+		memcpy(&w, id->b + 8 * i, sizeof(w));
+		h = oidset_mix(h ^ w ^ oidset_key[i]);
+	}
 	return (size_t)h;
 }
 

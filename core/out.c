@@ -69,6 +69,13 @@ const struct cairn_error *out_load(struct out *o, struct repo *r, const char *pt
 	if (e == NULL && strcmp(o->ptr->path, o->name) != 0)
 		e = err_new(CAIRN_ERR_FORMAT, "pointer '%s' tracks '%s'; expected '%s'", ptr_rel,
 			    o->ptr->path, o->name);
+	/*
+	 * add refuses to track cairn's own folder; a pointer from a clone that
+	 * names it would have checkout --force replace the cache and config
+	 */
+	if (e == NULL && *o->dir == '\0' && strcmp(o->name, ".cairn") == 0)
+		e = err_new(CAIRN_ERR_FORMAT, "malformed pointer '%s': '.cairn' cannot be tracked",
+			    ptr_rel);
 	if (e)
 		out_release(o);
 	return e;

@@ -703,9 +703,11 @@ static const struct cairn_error *local_get_one(void *arg, size_t i, int thread)
 	}
 	e = cache_writer_finish(&got, w, &it->id);
 	if (err_is(e, CAIRN_ERR_CORRUPT))
-		e = err_new(CAIRN_ERR_CORRUPT,
-			    "object %s on remote '%s' is corrupt (its content hashes to %s); not fetched",
-			    oid_hex(&it->id), run->lr->base.name, oid_hex(&got));
+		e = err_hint(err_new(CAIRN_ERR_CORRUPT,
+				     "object %s on remote '%s' is corrupt (its content hashes to %s); not fetched",
+				     oid_hex(&it->id), run->lr->base.name, oid_hex(&got)),
+			     "delete it from the remote (push keeps an object of the right size), "
+			     "then push from a clone that has a good copy");
 	if (e) {
 		it->state = REMOTE_FAILED;
 		return e;
@@ -845,6 +847,37 @@ static const struct cairn_error *local_del_one(void *arg, size_t i, int thread)
 	return NULL;
 }
 
+/* ---- refresh ---- */
+
+static const struct cairn_error *local_refresh_one(void *arg, size_t i, int thread)
+{
+	struct local_run *run = arg;
+	struct remote_item *it = &run->items[i];
+	char name[CAIRN_OID_HEXLEN - 1];
+	const struct cairn_error *e;
+	struct stat st;
+	int64_t mt;
+	int fanfd;
+
+	(void)thread;
+	it->state = REMOTE_DONE;
+	if ((e = local_fan(&fanfd, run, &it->id, false)) != NULL || fanfd < 0)
+		return NULL; /* push found it, so this is rare; leave it to the next push */
+	local_objname(name, &it->id);
+	if (fstatat(fanfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
+		return NULL;
+	mt = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+	if (mt + REMOTE_FRESH_NS < fs_now_ns())
+		(void)utimensat(fanfd, name, NULL, AT_SYMLINK_NOFOLLOW); /* another user's: may fail */
+	return NULL;
+}
+
+static const struct cairn_error *local_refresh(struct remote *r, struct remote_item *items,
+					       size_t n, const struct remote_batch *b)
+{
+	return local_each(r, items, n, b, REMOTE_DONE, local_refresh_one);
+}
+
 static const struct cairn_error *local_del(struct remote *r, struct remote_item *items, size_t n,
 					   const struct remote_batch *b)
 {
@@ -870,6 +903,7 @@ static const struct remote_ops local_ops = {
 	.get = local_get,
 	.list = local_list,
 	.del = local_del,
+	.refresh = local_refresh,
 };
 
 const struct cairn_error *local_remote_open(struct remote **out, const char *name,

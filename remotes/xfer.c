@@ -440,6 +440,34 @@ static const struct cairn_error *xfer_push_manifests(struct xplan *p)
 	return e;
 }
 
+/* Renew the age of every planned object the remote holds (idx: room for the whole plan). */
+static const struct cairn_error *xfer_refresh(struct xplan *p, size_t *idx)
+{
+	const struct cairn_error *e;
+	struct remote_item *items;
+	struct remote_batch b;
+	size_t i, n;
+
+	for (i = n = 0; i < p->ids.n; i++)
+		if (p->o[i].where & XFER_REMOTE)
+			idx[n++] = i;
+	if (n == 0)
+		return NULL;
+	items = xcalloc(n, sizeof(*items));
+	for (i = 0; i < n; i++) {
+		items[i].id = p->ids.v[idx[i]];
+		items[i].size = p->o[idx[i]].size;
+		items[i].state = REMOTE_PENDING;
+	}
+	memset(&b, 0, sizeof(b));
+	b.jobs = p->opts->jobs;
+	b.cancel = p->opts->cancel;
+	b.cancel_arg = p->opts->cancel_arg;
+	e = p->r->ops->refresh(p->r, items, n, &b);
+	free(items);
+	return e;
+}
+
 const struct cairn_error *xfer_push(struct xfer_result *res, struct remote *r, struct cache *c,
 				    const struct out_list *outs, const struct xfer_opts *opts)
 {
@@ -460,6 +488,13 @@ const struct cairn_error *xfer_push(struct xfer_result *res, struct remote *r, s
 	for (i = 0; e == NULL && i < p.ids.n; i++)
 		if (p.o[i].where == (XFER_LOCAL | XFER_REMOTE))
 			res->present++;
+	/*
+	 * what is there already and not sent is renewed, so a gc --cloud
+	 * elsewhere (whose roots cannot see the commit this push precedes)
+	 * keeps it for gc.grace, as it keeps what the push sends
+	 */
+	if (e == NULL && r->ops->refresh)
+		e = xfer_refresh(&p, idx);
 	/* file objects first */
 	for (i = n = 0; e == NULL && i < p.ids.n; i++)
 		if (!p.o[i].manifest && p.o[i].where == XFER_LOCAL)
