@@ -15,12 +15,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "core/xmalloc.h"
-
 #include <sys/random.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "core/xmalloc.h"
 
 static uint64_t oidset_key[4];
 static pthread_once_t oidset_key_once = PTHREAD_ONCE_INIT;
