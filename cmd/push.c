@@ -2,7 +2,7 @@
  * push.c: cairn push [PATH...]: send the objects tracked outputs need to a
  * remote: file objects first, then manifests leaves first, asking the
  * remote what it has (nothing it holds is sent again); --verify then reads
- * every object back. Takes no lock: it only reads the cache. See
+ * every object back and sends a damaged one again. Takes no lock: it only reads the cache. See
  * cairn-push(1).
  */
 #include "buildconf.h"
@@ -18,7 +18,7 @@
 static const struct opt_spec push_opts[] = {
 	{ 'r', "remote", "NAME", "push to this remote instead of core.remote" },
 	{ 'j', "jobs", "N", "transfers at a time (default: remote.NAME.jobs)" },
-	{ 0, "verify", NULL, "then download every object and check its hash" },
+	{ 0, "verify", NULL, "then read every object back, and replace a damaged one" },
 	CMD_XFER_REV_OPTS,
 	{ 0, NULL, NULL, NULL },
 };
@@ -34,9 +34,14 @@ static const struct cairn_error *push_verify(struct cmd_ctx *c, struct cmd_xfer 
 	e = xfer_verify(&res, x->remote, x->cache, &x->outs, &x->opts);
 	cmd_xfer_progress_done(x);
 	if (err_is(e, CAIRN_ERR_CORRUPT))
-		e = err_hint(e, "delete that object from the remote, then push again");
+		e = err_hint(e, "the cache has no good copy to send, or the remote damaged it again: "
+				"run 'cairn push --verify' from a clone that has the data");
 	if (e == NULL && (e = cmd_xfer_missing(&res, "not on the remote after the push")) != NULL)
 		e = err_hint(e, "push again; if it keeps failing, the remote loses data");
+	if (e == NULL && !c->quiet && res.repaired)
+		printf("replaced %llu damaged object%s on '%s' with the cache's cop%s\n",
+		       (unsigned long long)res.repaired, res.repaired == 1 ? "" : "s",
+		       x->remote->name, res.repaired == 1 ? "y" : "ies");
 	if (e == NULL && !c->quiet)
 		printf("verified %llu object%s (%s) on '%s'\n", (unsigned long long)res.transferred,
 		       res.transferred == 1 ? "" : "s", cmd_size(res.bytes), x->remote->name);

@@ -706,8 +706,8 @@ static const struct cairn_error *local_get_one(void *arg, size_t i, int thread)
 		e = err_hint(err_new(CAIRN_ERR_CORRUPT,
 				     "object %s on remote '%s' is corrupt (its content hashes to %s); not fetched",
 				     oid_hex(&it->id), run->lr->base.name, oid_hex(&got)),
-			     "delete it from the remote (push keeps an object of the right size), "
-			     "then push from a clone that has a good copy");
+			     "run 'cairn push --verify' in a clone that has a good copy: it replaces "
+			     "damaged objects on the remote");
 	if (e) {
 		it->state = REMOTE_FAILED;
 		return e;

@@ -47,8 +47,8 @@ static const struct cairn_error *s3_gf_corrupt(struct net_fetch *f, const struct
 
 	return err_hint(err_new(CAIRN_ERR_CORRUPT, "object '%s' in bucket '%s' is corrupt (%s)",
 				oid_hex(&it->id), s->loc.bucket, why->msg),
-			"it was not stored; delete it from the bucket (push keeps an object that is "
-			"there), then push from a clone that has a good copy");
+			"it was not stored; run 'cairn push --verify' in a clone that has a good copy: "
+			"it replaces damaged objects on the remote");
 }
 
 static const struct net_fetch_ops s3_fetch_ops = {

@@ -27,7 +27,8 @@
 #define XFER_LOCAL 1
 #define XFER_REMOTE 2
 
-enum xfer_op { XFER_EXISTS, XFER_PUT, XFER_GET };
+/* what a batch does; DEL and REFRESH change no plan state and count nothing */
+enum xfer_op { XFER_EXISTS, XFER_PUT, XFER_GET, XFER_DEL, XFER_REFRESH };
 
 struct xobj {
 	uint64_t size;      /* bytes, or REMOTE_SIZE_UNKNOWN (a manifest not read yet) */
@@ -49,6 +50,7 @@ struct xplan {
 	struct cache *c;
 	const struct xfer_opts *opts;
 	struct xfer_result *res;
+	size_t failed;     /* plan index of the item that failed the last batch, or SIZE_MAX */
 	/* progress of the running batch */
 	const char *phase;
 	uint64_t done_objects, total_objects, done_bytes, total_bytes;
@@ -130,6 +132,7 @@ static const struct cairn_error *xplan_batch(struct xplan *p, enum xfer_op op, c
 	bool failed = false;
 	size_t i;
 
+	p->failed = SIZE_MAX;
 	if (n == 0)
 		return NULL;
 	items = xcalloc(n, sizeof(*items));
@@ -141,7 +144,7 @@ static const struct cairn_error *xplan_batch(struct xplan *p, enum xfer_op op, c
 		items[i].id = p->ids.v[idx[i]];
 		items[i].size = p->o[idx[i]].size;
 		items[i].state = REMOTE_PENDING;
-		if (items[i].size != REMOTE_SIZE_UNKNOWN && op != XFER_EXISTS)
+		if (items[i].size != REMOTE_SIZE_UNKNOWN && (op == XFER_PUT || op == XFER_GET))
 			p->total_bytes += items[i].size;
 	}
 	memset(&b, 0, sizeof(b));
@@ -154,18 +157,28 @@ static const struct cairn_error *xplan_batch(struct xplan *p, enum xfer_op op, c
 		e = p->r->ops->exists(p->r, items, n, &b);
 	else if (op == XFER_PUT)
 		e = p->r->ops->put(p->r, p->c, items, n, &b);
-	else
+	else if (op == XFER_GET)
 		e = p->r->ops->get(p->r, p->c, items, n, &b);
+	else if (op == XFER_DEL)
+		e = p->r->ops->del(p->r, items, n, &b);
+	else
+		e = p->r->ops->refresh(p->r, items, n, &b);
 	for (i = 0; i < n; i++) {
 		struct xobj *o = &p->o[idx[i]];
 
-		if (items[i].state == REMOTE_DONE) {
+		if (op == XFER_DEL || op == XFER_REFRESH) {
+			if (items[i].state == REMOTE_FAILED && e && !failed) {
+				failed = true;
+				p->failed = idx[i];
+			}
+		} else if (items[i].state == REMOTE_DONE) {
 			o->where |= op == XFER_GET ? XFER_LOCAL : XFER_REMOTE;
 			if (op != XFER_EXISTS)
 				p->res->transferred++;
 		} else if (items[i].state == REMOTE_FAILED && e && !failed) {
 			/* name the path that needs the object, unless the remote refused us as a whole */
 			failed = true;
+			p->failed = idx[i];
 			if (op == XFER_PUT && err_is(e, CAIRN_ERR_CORRUPT))
 				e = cache_quarantine(p->c, &items[i].id, e); /* the cache copy is bad */
 			if (op != XFER_EXISTS && !err_is(e, CAIRN_ERR_AUTH) &&
@@ -173,7 +186,7 @@ static const struct cairn_error *xplan_batch(struct xplan *p, enum xfer_op op, c
 				e = err_wrap(e, "'%s'", o->path);
 		}
 	}
-	if (op != XFER_EXISTS)
+	if (op == XFER_PUT || op == XFER_GET)
 		p->res->bytes += p->done_bytes;
 	p->phase = NULL;
 	free(items);
@@ -443,29 +456,12 @@ static const struct cairn_error *xfer_push_manifests(struct xplan *p)
 /* Renew the age of every planned object the remote holds (idx: room for the whole plan). */
 static const struct cairn_error *xfer_refresh(struct xplan *p, size_t *idx)
 {
-	const struct cairn_error *e;
-	struct remote_item *items;
-	struct remote_batch b;
 	size_t i, n;
 
 	for (i = n = 0; i < p->ids.n; i++)
 		if (p->o[i].where & XFER_REMOTE)
 			idx[n++] = i;
-	if (n == 0)
-		return NULL;
-	items = xcalloc(n, sizeof(*items));
-	for (i = 0; i < n; i++) {
-		items[i].id = p->ids.v[idx[i]];
-		items[i].size = p->o[idx[i]].size;
-		items[i].state = REMOTE_PENDING;
-	}
-	memset(&b, 0, sizeof(b));
-	b.jobs = p->opts->jobs;
-	b.cancel = p->opts->cancel;
-	b.cancel_arg = p->opts->cancel_arg;
-	e = p->r->ops->refresh(p->r, items, n, &b);
-	free(items);
-	return e;
+	return xplan_batch(p, XFER_REFRESH, idx, n, "checking");
 }
 
 const struct cairn_error *xfer_push(struct xfer_result *res, struct remote *r, struct cache *c,
@@ -579,13 +575,35 @@ done:
 
 /* ---- verify ---- */
 
+/*
+ * Replace the damaged remote copy of plan object k with the cache's, which
+ * is hashed as it is sent (a bad cache copy is quarantined, not sent): the
+ * damaged one goes first, since a remote keeps an object of the right size.
+ */
+static const struct cairn_error *xfer_repair(struct xplan *p, size_t k)
+{
+	const struct cairn_error *e;
+	uint64_t transferred = p->res->transferred, bytes = p->res->bytes;
+
+	if ((e = xplan_batch(p, XFER_DEL, &k, 1, "repairing")) == NULL)
+		e = xplan_batch(p, XFER_PUT, &k, 1, "repairing");
+	p->res->transferred = transferred; /* counts what was verified */
+	p->res->bytes = bytes;
+	if (e == NULL) {
+		p->o[k].where = 0; /* read it back too */
+		p->res->repaired++;
+	}
+	return e;
+}
+
 const struct cairn_error *xfer_verify(struct xfer_result *res, struct remote *r, struct cache *c,
 				      const struct out_list *outs, const struct xfer_opts *opts)
 {
 	const struct cairn_error *e;
 	struct cache *checker;
 	struct xplan p;
-	size_t i, *idx = NULL;
+	size_t i, n, *idx = NULL;
+	bool *redone = NULL;
 
 	xplan_init(&p, res, r, c, opts);
 	if ((e = xplan_build(&p, outs, false)) != NULL)
@@ -596,13 +614,28 @@ const struct cairn_error *xfer_verify(struct xfer_result *res, struct remote *r,
 		p.o[i].where = 0;
 	if ((e = cache_open_checker(&checker)) != NULL)
 		goto done;
-	p.c = checker;
-	e = xplan_batch(&p, XFER_GET, idx, p.ids.n, "verifying");
-	p.c = c;
+	redone = xcalloc(p.ids.n ? p.ids.n : 1, sizeof(*redone));
+	for (;;) {
+		/* what is not verified yet: all, then what a failure cut short */
+		for (i = n = 0; i < p.ids.n; i++)
+			if (!(p.o[i].where & XFER_LOCAL))
+				idx[n++] = i;
+		p.c = checker;
+		e = xplan_batch(&p, XFER_GET, idx, n, "verifying");
+		p.c = c;
+		/* a damaged object is sent again once, when the cache has it */
+		if (!err_is(e, CAIRN_ERR_CORRUPT) || p.failed == SIZE_MAX || redone[p.failed] ||
+		    !cache_has(c, &p.ids.v[p.failed]))
+			break;
+		redone[p.failed] = true;
+		if ((e = xfer_repair(&p, p.failed)) != NULL)
+			break;
+	}
 	cache_close(checker);
 	if (e == NULL)
 		xplan_finish(&p, outs->n, XFER_LOCAL);
 done:
+	free(redone);
 	free(idx);
 	xplan_release(&p);
 	return e;

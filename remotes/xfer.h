@@ -58,6 +58,7 @@ struct xfer_result {
 	uint64_t transferred; /* objects sent or received */
 	uint64_t bytes;       /* bytes sent or received */
 	uint64_t present;     /* objects already where they were going */
+	uint64_t repaired;    /* xfer_verify: damaged remote objects sent again */
 	struct xfer_missing *missing; /* sorted by path */
 	size_t nmissing, capmissing;
 	struct xfer_out_state *outs;  /* one per output, in order */
@@ -93,8 +94,10 @@ const struct cairn_error *xfer_status(struct xfer_result *res, struct remote *r,
 /*
  * Download every object the outputs need (as far as the cache's manifests
  * tell) and check it hashes to its name, keeping nothing: res->transferred
- * counts the objects verified, res->missing lists those the remote lacks,
- * and a corrupt one is a CORRUPT error naming the path that needs it.
+ * counts the objects verified, res->missing lists those the remote lacks.
+ * A damaged object is replaced by the cache's copy and read back
+ * (res->repaired counts them); one the cache lacks, or still damaged once
+ * sent again, is a CORRUPT error naming the path that needs it.
  */
 const struct cairn_error *xfer_verify(struct xfer_result *res, struct remote *r, struct cache *c,
 				      const struct out_list *outs, const struct xfer_opts *opts);

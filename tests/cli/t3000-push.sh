@@ -4,7 +4,7 @@
 # the remote (C26), remotes by name and default, unreachable and unwritable
 # folders, corrupt and missing cache objects, a damaged object on the remote
 # replaced (C42, as far as a local remote allows), push --verify reading
-# every object back (C42), zero-byte objects (C48)
+# every object back and replacing a damaged one (C42), zero-byte objects (C48)
 # and awkward names (C38).
 . "$CAIRN_SRCDIR/tests/cli/lib.sh"
 
@@ -181,10 +181,24 @@ expect_success 'push --verify reads every object back and checks its hash (C42)'
 	id=$(sha256 data/a) && o="$TRASH/store/sha256/$(echo $id | cut -c1-2)/$(echo $id | cut -c3-)" &&
 	chmod u+w "$o" && echo ONE >"$o" &&
 	cairn push >out && grep_q "^everything is on" out &&
+	cairn push --verify >out 2>err &&
+	grep_q "^replaced 1 damaged object on .origin. with the cache.s copy$" out &&
+	grep_q "^verified 22 objects (.*) on .origin.$" out && cmp_expected data/a "$o" &&
+	cairn push --verify >out && ! grep_q "^replaced" out
+'
+
+expect_success 'push --verify: damaged objects the cache has are all replaced, one it lacks fails' '
+	ida=$(sha256 data/a) && oa="$TRASH/store/sha256/$(echo $ida | cut -c1-2)/$(echo $ida | cut -c3-)" &&
+	idb=$(sha256 data/sub/b) && ob="$TRASH/store/sha256/$(echo $idb | cut -c1-2)/$(echo $idb | cut -c3-)" &&
+	chmod u+w "$oa" "$ob" && echo ONE >"$oa" && echo TWO >"$ob" &&
+	cairn push --verify >out 2>err && grep_q "^replaced 2 damaged objects on .origin. with the cache.s copies$" out &&
+	cmp_expected data/a "$oa" && cmp_expected data/sub/b "$ob" &&
+	chmod u+w "$oa" && echo ONE >"$oa" && c=".cairn/cache/sha256/$(echo $ida | cut -c1-2)/$(echo $ida | cut -c3-)" &&
+	mv "$c" ../kept && rm -f data/a &&
 	must_fail --code=1 cairn push --verify >out 2>err &&
-	grep_q "^cairn: error: .data/a.: object $id on remote .origin. is corrupt" err &&
-	grep_q "^cairn: hint: delete that object from the remote, then push again" err &&
-	rm -f "$o" && cairn push -q --verify && test -f "$o"
+	grep_q "^cairn: error: .data/a.: object $ida on remote .origin. is corrupt" err &&
+	grep_q "^cairn: hint: the cache has no good copy" err && grep_q "^ONE$" "$oa" &&
+	mv ../kept "$c" && cairn checkout -q data && cairn push -q --verify && cmp_expected data/a "$oa"
 '
 
 expect_success 'a pointer recording a wrong size is pushed once, not on every push' '

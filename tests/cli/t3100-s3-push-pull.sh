@@ -48,6 +48,15 @@ expect_success 'push --verify downloads and hash-checks every object from S3 (C4
 	cairn push --verify >out && grep_q "^verified 14 objects" out
 '
 
+expect_success 'push --verify replaces an object damaged on S3 (same size) with the cache copy' '
+	id=$(sha256 big.bin) && key="$PREFIX/sha256/$(echo $id | cut -c1-2)/$(echo $id | cut -c3-)" &&
+	head -c 3000000 /dev/zero >zeros && s3_aws s3 cp --quiet zeros "s3://$BUCKET/$key" &&
+	cairn push >out && grep_q "^everything is on .s3. already" out &&
+	cairn push --verify >out && grep_q "^replaced 1 damaged object on .s3. with the cache.s copy$" out &&
+	grep_q "^verified 14 objects" out &&
+	s3_aws s3 cp --quiet "s3://$BUCKET/$key" back && cmp_expected big.bin back
+'
+
 expect_success 'pull into an empty cache restores every file byte for byte (C38, C48)' '
 	rm -rf .cairn/cache d empty.bin big.bin &&
 	cairn pull >out && grep_q "^fetched 1[34] objects" out &&
