@@ -73,8 +73,10 @@ const struct cairn_error *cmd_run(struct cmd_ctx *c, const struct cmd_entry *ce)
 
 /* Has SIGINT been received? As a cancel callback for core. */
 const struct cairn_error *cmd_cancelled(void *arg);
-/* Install the SIGINT/SIGTERM flag handlers. */
+/* Install the SIGINT/SIGTERM/SIGHUP flag handlers. */
 void cmd_signals_init(void);
+/* The signal that cancelled the command, or 0. */
+int cmd_signal_received(void);
 
 /* Open the workspace context with progress and cancellation wired to the terminal. */
 const struct cairn_error *cmd_work_open(struct work *w, struct cmd_ctx *c);

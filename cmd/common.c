@@ -55,6 +55,11 @@ void cmd_signals_init(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+int cmd_signal_received(void)
+{
+	return cmd_signal;
+}
+
 const struct cairn_error *cmd_cancelled(void *arg)
 {
 	(void)arg;

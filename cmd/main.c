@@ -3,7 +3,7 @@
  * command, parses its options from its table, opens the repository and
  * takes the write lock (and the cache lock, shared) when the command asks, runs it, and turns an error
  * into one "cairn: error:" line and the exit code (0 ok, 1 error, 2 usage,
- * 130 interrupted). See cairn(1).
+ * 128 + N stopped by signal N: 130 for Ctrl-C, 143 for SIGTERM). See cairn(1).
  */
 #include "buildconf.h"
 
@@ -45,8 +45,8 @@ static int main_exit_code(const struct cairn_error *e)
 {
 	if (e->code == CAIRN_ERR_USAGE)
 		return 2;
-	if (e->code == CAIRN_ERR_CANCELLED)
-		return 130;
+	if (e->code == CAIRN_ERR_CANCELLED) /* 128 + the signal, as a shell reports it */
+		return 128 + (cmd_signal_received() ? cmd_signal_received() : SIGINT);
 	return 1;
 }
 

@@ -14,7 +14,7 @@
 #include <string.h>
 #include <time.h>
 
-enum fault_action { FAULT_KILL, FAULT_INT, FAULT_INT2, FAULT_SLEEP };
+enum fault_action { FAULT_KILL, FAULT_INT, FAULT_INT2, FAULT_TERM, FAULT_SLEEP };
 
 static pthread_once_t fault_once = PTHREAD_ONCE_INIT;
 static bool fault_armed;
@@ -46,6 +46,8 @@ static void fault_init(void)
 			fault_action = FAULT_INT;
 		} else if (act && strcmp(act + 1, "int2") == 0) {
 			fault_action = FAULT_INT2;
+		} else if (act && strcmp(act + 1, "term") == 0) {
+			fault_action = FAULT_TERM;
 		} else if (act && strncmp(act + 1, "sleep=", 6) == 0) {
 			fault_action = FAULT_SLEEP;
 			fault_sleep_ms = strtol(act + 7, NULL, 10);
@@ -73,6 +75,9 @@ void fault_point(const char *name)
 	case FAULT_INT2: /* a second Ctrl-C: stop at once */
 		raise(SIGINT);
 		raise(SIGINT);
+		break;
+	case FAULT_TERM:
+		raise(SIGTERM);
 		break;
 	case FAULT_SLEEP:
 		ts.tv_sec = fault_sleep_ms / 1000;

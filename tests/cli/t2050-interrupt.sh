@@ -1,8 +1,8 @@
 #!/bin/sh
-# t2050-interrupt: Ctrl-C (SIGINT) stops cairn with exit 130, leaving no
-# partial object, no temp file and no held lock; a rerun completes. The
-# interrupt comes from CAIRN_TEST_FAULT (POINT:N:int) at a known moment,
-# then from a real signal at a random one.
+# t2050-interrupt: Ctrl-C (SIGINT) stops cairn with exit 130 (SIGTERM:
+# 143), leaving no partial object, no temp file and no held lock; a rerun
+# completes. The interrupt comes from CAIRN_TEST_FAULT (POINT:N:int) at a
+# known moment, then from a real signal at a random one.
 . "$CAIRN_SRCDIR/tests/cli/lib.sh"
 
 new_repo r && cd r || exit 1
@@ -37,6 +37,11 @@ expect_success 'a second Ctrl-C stops at once, still leaving no temp file of hun
 	must_fail --code=130 env CAIRN_TEST_FAULT=cache-finish:500:int2 cairn add many &&
 	path_is_missing many.cairn && find .cairn/cache/tmp -type f >tmps && test ! -s tmps &&
 	objects_ok .cairn/cache && rm -rf many
+'
+
+expect_success 'SIGTERM (kill, a CI timeout) stops the same way with 143 = 128 + 15' '
+	must_fail --code=143 env CAIRN_TEST_FAULT=cache-write:5:term cairn add d 2>err &&
+	grep_q "^cairn: error: interrupted$" err && path_is_missing d.cairn && clean_after
 '
 
 expect_success 'a rerun after an interrupt completes' '
