@@ -115,7 +115,8 @@ void cmd_hint_git_add(const char *const *paths, size_t n);
 /*
  * Run the subcommand named by argv[0] from subs (NULL-terminated; each
  * entry's name is "CMD SUB" and its run is called with its own options).
- * No subcommand, -h or --help lists them all.
+ * No subcommand is a usage error (the usage line names them all); -h or
+ * --help prints the help of each.
  */
 const struct cairn_error *cmd_subcommand(struct cmd_ctx *c, const struct cmd_entry *const *subs);
 

@@ -341,16 +341,19 @@ const struct cairn_error *cmd_subcommand(struct cmd_ctx *c, const struct cmd_ent
 	bool help;
 	int i;
 
-	if (c->argc == 0 || strcmp(c->argv[0], "-h") == 0 || strcmp(c->argv[0], "--help") == 0) {
+	/* the error and the command's usage line, which names every subcommand */
+	if (c->argc == 0)
+		return err_new(CAIRN_ERR_USAGE, "a subcommand is needed");
+	if (strcmp(c->argv[0], "-h") == 0 || strcmp(c->argv[0], "--help") == 0) {
 		buf_init(&b);
 		for (i = 0; subs[i]; i++) {
 			if (i)
 				buf_adds(&b, "\n");
 			opt_help(&b, subs[i]);
 		}
-		fputs(b.s, c->argc ? stdout : stderr);
+		fputs(b.s, stdout);
 		buf_release(&b);
-		return c->argc ? NULL : err_new(CAIRN_ERR_USAGE, "a subcommand is needed");
+		return NULL;
 	}
 	for (i = 0; subs[i]; i++)
 		if (strcmp(strchr(subs[i]->name, ' ') + 1, c->argv[0]) == 0)

@@ -54,6 +54,14 @@ expect_success 'help with two commands: exit 2' '
 	must_fail --code=2 cairn help add status 2>err && grep_q "^cairn: error: too many arguments" err
 '
 
+expect_success 'a command of subcommands without one: the error and one usage line (exit 2)' '
+	for c in exp metrics params stage; do
+		must_fail --code=2 cairn $c >out 2>err && test ! -s out &&
+		grep_q "^cairn: error: a subcommand is needed$" err &&
+		grep_q "^usage: cairn $c [a-z|]* " err && test "$(wc -l <err)" = 2 || exit 1
+	done
+'
+
 expect_success 'the manual pages render (man -l)' '
 	command -v man >/dev/null || exit 0
 	for p in "$CAIRN_SRCDIR"/man/*.[15]; do
