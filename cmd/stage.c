@@ -77,10 +77,10 @@ static const struct cairn_error *stage_paths(struct stage_path **out, size_t *n,
 							 "absolute path")
 					      : err_new(e->code, "%s %s", what, e->msg);
 		if (p->external && !allow_external)
-			return err_new(CAIRN_ERR_USAGE, "%s '%s' is outside the repository", what,
+			return err_new(CAIRN_ERR_FAILED, "%s '%s' is outside the repository", what,
 				       vals[i]);
 		if (!allow_external && stage_reserved(p->rel))
-			return err_new(CAIRN_ERR_USAGE, "%s '%s' %s", what, vals[i],
+			return err_new(CAIRN_ERR_FAILED, "%s '%s' %s", what, vals[i],
 				       stage_reserved(p->rel));
 	}
 	return NULL;
@@ -101,8 +101,10 @@ static const struct cairn_error *stage_params_opt(struct stage *s, struct cmd_ct
 		bool ext, any = false;
 
 		e = stage_norm_path(&rel, &ext, s->wdir, file, c->repo->root);
-		if (e == NULL && ext)
-			e = err_new(CAIRN_ERR_USAGE, "params file '%s' is outside the repository", file);
+		if (e)
+			e = err_new(e->code, "params file %s", e->msg);
+		else if (ext)
+			e = err_new(CAIRN_ERR_FAILED, "params file '%s' is outside the repository", file);
 		for (key = strtok_r(keys, ",", &save); e == NULL && key;
 		     key = strtok_r(NULL, ",", &save)) {
 			XGROW(s->params, s->nparams + 1, cap);
@@ -147,8 +149,10 @@ static const struct cairn_error *stage_add(struct cmd_ctx *c)
 		free(s.wdir);
 		s.wdir = NULL;
 		e = stage_norm_path(&s.wdir, &ext, "", opt_str(c, SA_WDIR), c->repo->root);
-		if (e == NULL && ext)
-			e = err_new(CAIRN_ERR_USAGE, "'%s' is outside the repository",
+		if (e)
+			e = err_new(e->code, "wdir %s", e->msg);
+		else if (ext)
+			e = err_new(CAIRN_ERR_FAILED, "wdir '%s' is outside the repository",
 				    opt_str(c, SA_WDIR));
 		if (e)
 			goto done;

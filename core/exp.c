@@ -241,7 +241,7 @@ static const struct cairn_error *exp_set_param(const char *wt, const char *set)
 
 	buf_init(&b);
 	if ((e = stage_norm_path(&rel, &ext, "", file, NULL)) != NULL || ext) {
-		e = e ? e : err_new(CAIRN_ERR_USAGE, "params file '%s' is outside the repository", file);
+		e = e ? e : err_new(CAIRN_ERR_FAILED, "params file '%s' is outside the repository", file);
 		goto done;
 	}
 	path = fs_join(wt, rel);

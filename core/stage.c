@@ -135,9 +135,9 @@ const struct cairn_error *stage_norm_path(char **rel, bool *external, const char
 	*rel = NULL;
 	*external = false;
 	if (*path == '\0')
-		return err_new(CAIRN_ERR_USAGE, "empty path");
+		return err_new(CAIRN_ERR_FAILED, "empty path");
 	if (strpbrk(path, "\n\r"))
-		return err_new(CAIRN_ERR_USAGE, "path '%s' contains a line break", path);
+		return err_new(CAIRN_ERR_FAILED, "path '%s' contains a line break", path);
 	buf_init(&b);
 	if (path[0] == '/') {
 		size_t rl = root ? strlen(root) : 0;
@@ -145,7 +145,7 @@ const struct cairn_error *stage_norm_path(char **rel, bool *external, const char
 
 		if (!stage_lexnorm(&b, path + 1)) {
 			buf_release(&b);
-			return err_new(CAIRN_ERR_USAGE, "bad path '%s'", path);
+			return err_new(CAIRN_ERR_FAILED, "bad path '%s'", path);
 		}
 		abs = xasprintf("/%s", b.s);
 		buf_reset(&b);
@@ -165,18 +165,17 @@ const struct cairn_error *stage_norm_path(char **rel, bool *external, const char
 		free(joined);
 		if (!ok) {
 			buf_release(&b);
-			return err_hint(err_new(CAIRN_ERR_USAGE, "'%s' is outside the repository", path),
-					"name an external dependency by its absolute path");
+			return err_new(CAIRN_ERR_FAILED, "'%s' is outside the repository", path);
 		}
 	}
 	if (b.len == 0) {
 		buf_release(&b);
-		return err_new(CAIRN_ERR_USAGE, "'%s' is the repository root", path);
+		return err_new(CAIRN_ERR_FAILED, "'%s' is the repository root", path);
 	}
 	copy = xstrdup(b.s);
 	for (comp = strtok_r(copy, "/", &save); comp && !e; comp = strtok_r(NULL, "/", &save))
 		if (strcasecmp(comp, ".git") == 0 || (comp == copy && strcmp(comp, ".cairn") == 0))
-			e = err_new(CAIRN_ERR_USAGE, "'%s' is inside '%s'", path, comp);
+			e = err_new(CAIRN_ERR_FAILED, "'%s' is inside '%s'", path, comp);
 	free(copy);
 	if (e) {
 		buf_release(&b);

@@ -90,7 +90,7 @@ const char *stage_reserved(const char *rel);
  * Normalise path (relative to wdir, or absolute) against the work tree root:
  * *rel gets the root-relative path, or the absolute one with *external set
  * when it is absolute and outside root. A relative path leaving the work
- * tree, or one inside .git or .cairn, is a USAGE error. Caller frees *rel.
+ * tree, or one inside .git or .cairn, is an error (FAILED). Caller frees *rel.
  */
 const struct cairn_error *stage_norm_path(char **rel, bool *external, const char *wdir,
 					  const char *path, const char *root);

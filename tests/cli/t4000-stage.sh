@@ -65,12 +65,15 @@ expect_success 'two stages with one output, and an output inside another, are re
 	cmp_expected before cairn.yaml
 '
 
-expect_success 'outputs and relative dependencies outside the repository are refused' '
-	must_fail --code=2 cairn stage add -n o -o ../x true 2>err &&
-	grep_q "output .../x. is outside the repository" err &&
-	must_fail --code=2 cairn stage add -n o -d ../x -o y true 2>err &&
+expect_success 'outputs and relative dependencies outside the repository are refused (exit 1, as add)' '
+	must_fail --code=1 cairn stage add -n o -o ../x true 2>err &&
+	grep_q "output .../x. is outside the repository" err && ! grep_q "^usage:" err &&
+	must_fail --code=1 cairn stage add -n o -d ../x -o y true 2>err &&
 	grep_q "dependency .../x. is outside the repository" err &&
-	must_fail --code=2 cairn stage add -n o -o .git/x true 2>err &&
+	must_fail --code=1 cairn stage add -n o -o .git/x true 2>err &&
+	must_fail --code=1 cairn stage add -n o -p ../p.yaml:a -o y true 2>err &&
+	grep_q "params file .../p.yaml. is outside the repository" err &&
+	must_fail --code=1 cairn stage add -n o -w .. -o y true 2>err &&
 	cmp_expected before cairn.yaml
 '
 

@@ -11,9 +11,9 @@ echo 1 >in
 
 expect_success 'stage add refuses outputs and metrics cairn writes itself' '
 	for o in cairn.yaml cairn.lock data.cairn sub/.gitignore; do
-		must_fail --code=2 cairn stage add -n a -o $o true 2>err &&
+		must_fail --code=1 cairn stage add -n a -o $o true 2>err &&
 		grep_q "output .$o. is" err &&
-		must_fail --code=2 cairn stage add -n a -m $o true 2>err &&
+		must_fail --code=1 cairn stage add -n a -m $o true 2>err &&
 		grep_q "metric .$o. is" err || exit 1
 	done && path_is_missing cairn.yaml
 '
