@@ -43,7 +43,11 @@ struct hook_ctx {
 static void hook_line(const char *level, const struct cairn_error *e, const char *fmt, ...)
 	CAIRN_PRINTF(3, 4);
 
-/* One line "cairn: LEVEL: text[: error]" on stderr, control bytes escaped. */
+/*
+ * One line "cairn: LEVEL: text[: error]" on stderr, control bytes escaped;
+ * a NULL level gives "cairn: text" (one problem among those a single error
+ * line sums up).
+ */
 static void hook_line(const char *level, const struct cairn_error *e, const char *fmt, ...)
 {
 	struct buf b = BUF_INIT;
@@ -57,7 +61,7 @@ static void hook_line(const char *level, const struct cairn_error *e, const char
 	buf_adds(&b, text);
 	if (e)
 		buf_addf(&b, ": %s", e->msg);
-	snprintf(prefix, sizeof(prefix), "cairn: %s: ", level);
+	snprintf(prefix, sizeof(prefix), "cairn: %s%s", level ? level : "", level ? ": " : "");
 	fflush(stdout);
 	cmd_print_line(stderr, prefix, b.s);
 	buf_release(&b);
@@ -92,7 +96,8 @@ static void hook_on_note(enum hook_note n, const struct out *o, const struct cai
 			 void *arg)
 {
 	struct hook_ctx *h = arg;
-	const char *level = h->warn_only ? "warning" : "error";
+	/* stopping the commit: the paths, then one error line that sums them up */
+	const char *level = h->warn_only ? "warning" : NULL;
 
 	switch (n) {
 	case HOOK_NOT_CACHED:

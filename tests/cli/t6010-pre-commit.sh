@@ -20,8 +20,9 @@ expect_success 'a clean staged output commits silently' '
 expect_success 'data that differs from its staged pointer stops the commit' '
 	chmod u+w f && echo v2 >f && echo other >o && git add o &&
 	must_fail --code=1 git commit -qm o 2>err &&
-	grep_q "^cairn: error: .f. differs from its staged pointer .f.cairn.$" err &&
+	grep_q "^cairn: .f. differs from its staged pointer .f.cairn.$" err &&
 	grep_q "^cairn: error: the commit is stopped: 1 staged output has a problem$" err &&
+	test "$(grep -c "^cairn: error:" err)" = 1 &&
 	grep_q "^cairn: hint: .*cairn add PATH.*git add PATH.cairn.*cairn checkout --force PATH" err &&
 	test "$(git log -1 --format=%s)" = f
 '
@@ -36,7 +37,7 @@ expect_success 'a new staged pointer whose data is not in the cache stops the co
 	echo lost >g && cairn add -q g && git add -A &&
 	rm "$(obj_path $(ptr_sha g.cairn))" && rm -f g &&
 	must_fail --code=1 git commit -qm g 2>err &&
-	grep_q "^cairn: error: .g.cairn. is staged, but its data is not in the cache$" err &&
+	grep_q "^cairn: .g.cairn. is staged, but its data is not in the cache$" err &&
 	grep_q "^cairn: hint: .*cairn fetch" err &&
 	echo lost >g && cairn add -q g && git commit -qm g
 '
@@ -44,7 +45,7 @@ expect_success 'a new staged pointer whose data is not in the cache stops the co
 expect_success 'a folder missing one file of its data stops the commit' '
 	mkdir d && echo 1 >d/one && echo 2 >d/two && cairn add -q d && git add -A &&
 	rm "$(obj_path $(sha256 d/two))" &&
-	must_fail git commit -qm d 2>err && grep_q "^cairn: error: .d.cairn. is staged, but its data" err &&
+	must_fail git commit -qm d 2>err && grep_q "^cairn: .d.cairn. is staged, but its data" err &&
 	cairn add -q d && path_is_file "$(obj_path $(sha256 d/two))" && git commit -qm d
 '
 
@@ -53,7 +54,7 @@ expect_success 'both problems at once are both named' '
 	rm "$(obj_path $(ptr_sha n.cairn))" &&
 	must_fail git commit -qm both 2>err &&
 	grep_q "n.cairn. is staged, but its data" err && grep_q ".f. differs from" err &&
-	grep_q "2 staged outputs have problems" err &&
+	grep_q "2 staged outputs have problems" err && test "$(grep -c "^cairn: error:" err)" = 1 &&
 	cairn add -q n f && git add -A && git commit -qm both
 '
 
