@@ -108,9 +108,10 @@ static json_t *exp_columns(json_t *rows, const char *kind)
 	return cols;
 }
 
+/* RFC 4180: a cell holding a comma, a double quote, LF or CR is quoted. */
 static void exp_csv_cell(const char *s)
 {
-	if (strpbrk(s, ",\"\n")) {
+	if (strpbrk(s, ",\"\n\r")) {
 		putchar('"');
 		for (; *s; s++) {
 			if (*s == '"')
