@@ -50,9 +50,7 @@ static const struct cairn_error *ls_visit(const char *path, const struct tree_en
 	struct ls_run *r = arg;
 	char *shown;
 
-	if (r->quiet)
-		return NULL;
-	if (r->json) {
+	if (r->json) { /* asked for, so printed with -q too */
 		json_t *j = json_object();
 
 		cmd_json_path(j, "path", path);
@@ -70,6 +68,8 @@ static const struct cairn_error *ls_visit(const char *path, const struct tree_en
 		json_array_append_new(r->json, j);
 		return NULL;
 	}
+	if (r->quiet)
+		return NULL;
 	if (r->hash)
 		printf("%-64s  ", te->known && te->type != TREE_SYMLINK ? oid_hex(&te->id) : "-");
 	if (r->size)
@@ -126,7 +126,7 @@ static const struct cairn_error *cmd_ls(struct cmd_ctx *c)
 			     rev ? " --rev " : "", rev ? rev : "");
 	if (rev && err_is(e, CAIRN_ERR_NOT_TRACKED))
 		e = err_wrap(e, "at '%s'", rev);
-	if (e == NULL && r.json && !r.quiet) {
+	if (e == NULL && r.json) {
 		json_dumpf(r.json, stdout, JSON_INDENT(2) | JSON_SORT_KEYS);
 		putchar('\n');
 	}
