@@ -156,6 +156,7 @@ static const char *lockfile_dup_key(const struct lockfile_parse *lp, const yaml_
 	return NULL;
 }
 
+/* A size or count: decimal, at most INT64_MAX (the largest off_t, and JSON's integers). */
 static bool lockfile_u64(uint64_t *out, const char *s)
 {
 	uint64_t v = 0;
@@ -163,9 +164,11 @@ static bool lockfile_u64(uint64_t *out, const char *s)
 	if (s == NULL || *s == '\0' || (s[0] == '0' && s[1]))
 		return false;
 	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (UINT64_MAX - 9) / 10)
+		uint64_t d = (uint64_t)(*s - '0');
+
+		if (*s < '0' || *s > '9' || v > ((uint64_t)INT64_MAX - d) / 10)
 			return false;
-		v = v * 10 + (uint64_t)(*s - '0');
+		v = v * 10 + d;
 	}
 	*out = v;
 	return true;

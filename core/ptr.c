@@ -59,6 +59,7 @@ static const char *ptr_scalar(const yaml_node_t *n)
 	return (const char *)n->data.scalar.value;
 }
 
+/* A size or count: decimal, at most INT64_MAX (the largest off_t, and JSON's integers). */
 static bool ptr_parse_u64(uint64_t *out, const char *s)
 {
 	uint64_t v = 0;
@@ -68,7 +69,7 @@ static bool ptr_parse_u64(uint64_t *out, const char *s)
 	for (; *s; s++) {
 		uint64_t d = (uint64_t)(*s - '0');
 
-		if (*s < '0' || *s > '9' || v > (UINT64_MAX - d) / 10)
+		if (*s < '0' || *s > '9' || v > ((uint64_t)INT64_MAX - d) / 10)
 			return false;
 		v = v * 10 + d;
 	}
