@@ -297,30 +297,66 @@ static const struct cairn_error *otree_lookup(struct tree_entry **found, struct 
 	return NULL;
 }
 
+/* An entry of one folder in visiting order: a folder walked into sorts as "name/". */
+struct otree_step {
+	struct tree_entry *te;
+	bool into;
+};
+
+static int otree_step_cmp(const void *x, const void *y)
+{
+	const struct otree_step *a = x, *b = y;
+	size_t la = strlen(a->te->name), lb = strlen(b->te->name);
+	int c = memcmp(a->te->name, b->te->name, la < lb ? la : lb);
+	unsigned char ca, cb;
+
+	if (c)
+		return c;
+	ca = la > lb ? (unsigned char)a->te->name[lb] : a->into ? '/' : '\0';
+	cb = lb > la ? (unsigned char)b->te->name[la] : b->into ? '/' : '\0';
+	return (ca > cb) - (ca < cb);
+}
+
+static void otree_path_set(struct buf *path, size_t base, const char *name)
+{
+	path->len = base;
+	if (base)
+		buf_addch(path, '/');
+	buf_adds(path, name);
+}
+
+/*
+ * Visit t's entries; recursive: down into folders, so that the paths come
+ * in byte order ("a b", "a/x", "a-b": a folder's files sort as "a/...").
+ */
 static const struct cairn_error *otree_walk(struct tree *t, const struct cache *c,
 					    struct buf *path, bool recursive, otree_visit_cb cb,
 					    void *arg)
 {
 	const struct cairn_error *e = NULL;
 	size_t base = path->len, i;
+	struct otree_step *v = xcalloc(t->n ? t->n : 1, sizeof(*v));
 
 	for (i = 0; i < t->n && e == NULL; i++) {
 		struct tree_entry *te = &t->e[i];
 
-		path->len = base;
-		if (base)
-			buf_addch(path, '/');
-		buf_adds(path, te->name);
+		v[i].te = te;
 		if (recursive && te->type == TREE_DIR) {
-			if ((e = otree_expand(te, c, path->s)) != NULL)
-				break;
-			if (te->sub && te->sub->n) {
-				e = otree_walk(te->sub, c, path, recursive, cb, arg);
-				continue;
-			}
+			otree_path_set(path, base, te->name);
+			e = otree_expand(te, c, path->s);
+			v[i].into = e == NULL && te->sub && te->sub->n;
 		}
-		e = cb(path->s, te, arg);
 	}
+	if (e == NULL && recursive)
+		qsort(v, t->n, sizeof(*v), otree_step_cmp);
+	for (i = 0; i < t->n && e == NULL; i++) {
+		otree_path_set(path, base, v[i].te->name);
+		if (v[i].into)
+			e = otree_walk(v[i].te->sub, c, path, recursive, cb, arg);
+		else
+			e = cb(path->s, v[i].te, arg);
+	}
+	free(v);
 	path->len = base;
 	path->s[base] = '\0';
 	return e;

@@ -42,7 +42,8 @@ typedef const struct cairn_error *(*otree_visit_cb)(const char *path, const stru
 /*
  * Visit what is tracked at rel ("" is the root): the entry itself when it
  * is not a folder, else the folder's entries, or with recursive every
- * file, symlink and empty folder below it, in path order. Manifests are
+ * file, symlink and empty folder below it, in byte order of the paths
+ * (a folder's files come where "folder/" sorts). Manifests are
  * loaded into t as the walk needs them (NOT_FOUND names a missing one).
  * NOT_TRACKED when nothing is tracked at rel.
  */

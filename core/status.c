@@ -75,6 +75,12 @@ static const struct cairn_error *status_on_change(const char *path, enum tree_ch
 	return NULL;
 }
 
+static int status_change_cmp(const void *x, const void *y)
+{
+	return strcmp(((const struct status_change *)x)->path,
+		      ((const struct status_change *)y)->path);
+}
+
 static bool status_tree_has_other(const struct tree *t)
 {
 	size_t i;
@@ -127,6 +133,9 @@ static const struct cairn_error *status_dir(struct status_result *res, struct wo
 	d.res = res;
 	d.prefix = o->rel;
 	e = tree_diff(rec, ws, status_on_change, &d);
+	/* the walk goes folder by folder: "d/a b" comes after "d/a/x" there */
+	if (e == NULL && res->n > 1)
+		qsort(res->changes, res->n, sizeof(*res->changes), status_change_cmp);
 done:
 	tree_free(ws);
 	tree_free(rec);

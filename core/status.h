@@ -31,7 +31,7 @@ struct status_result {
 	enum status_kind kind;
 	bool in_cache;      /* the recorded object (file or root manifest) is in the cache */
 	bool git_tracked;   /* the output is also in the Git index */
-	struct status_change *changes; /* files that differ (folders), sorted */
+	struct status_change *changes; /* files that differ (folders), in byte order of path */
 	size_t n, cap;
 };
 
