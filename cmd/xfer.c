@@ -232,26 +232,32 @@ static void cmd_cloud_print(const struct out *o, const struct xfer_out_state *st
 			    const struct xfer_result *res, const char *remote)
 {
 	size_t i, shown = 0;
+	char *rel = cmd_escape(o->rel); /* one line each, as status prints paths */
 
 	if (st->local_only)
-		printf("to push: %s (%llu %s, %s)\n", o->rel, (unsigned long long)st->local_only,
+		printf("to push: %s (%llu %s, %s)\n", rel, (unsigned long long)st->local_only,
 		       cmd_plural(st->local_only, "object", "objects"), cmd_size(st->local_bytes));
 	if (st->remote_only)
-		printf("to pull: %s (%llu %s)\n", o->rel, (unsigned long long)st->remote_only,
+		printf("to pull: %s (%llu %s)\n", rel, (unsigned long long)st->remote_only,
 		       cmd_plural(st->remote_only, "object", "objects"));
-	if (st->nowhere == 0)
-		return;
-	printf("missing: %s (%llu %s in neither the cache nor '%s')\n", o->rel,
-	       (unsigned long long)st->nowhere, cmd_plural(st->nowhere, "object", "objects"), remote);
-	for (i = 0; i < res->nmissing; i++) {
+	if (st->nowhere)
+		printf("missing: %s (%llu %s in neither the cache nor '%s')\n", rel,
+		       (unsigned long long)st->nowhere, cmd_plural(st->nowhere, "object", "objects"),
+		       remote);
+	for (i = 0; st->nowhere && i < res->nmissing; i++) {
+		char *p;
+
 		if (!cmd_under(res->missing[i].path, o->rel))
 			continue;
-		if (shown++ < XFER_SHOW_MAX)
-			printf("    %s (object %.12s)\n", res->missing[i].path,
-			       oid_hex(&res->missing[i].id));
+		if (shown++ >= XFER_SHOW_MAX)
+			continue;
+		p = cmd_escape(res->missing[i].path);
+		printf("    %s (object %.12s)\n", p, oid_hex(&res->missing[i].id));
+		free(p);
 	}
 	if (shown > XFER_SHOW_MAX)
 		printf("    and %zu more\n", shown - XFER_SHOW_MAX);
+	free(rel);
 }
 
 static json_t *cmd_cloud_json(const struct out *o, const struct xfer_out_state *st,
