@@ -65,17 +65,13 @@ static const struct cairn_error *metrics_show(struct cmd_ctx *c)
 static const struct cairn_error *metrics_diff(struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
-	const char *a = c->argc > 0 ? c->argv[0] : "HEAD", *b = c->argc > 1 ? c->argv[1] : NULL;
+	const char *a = c->argc > 0 ? c->argv[0] : NULL, *b = c->argc > 1 ? c->argv[1] : NULL;
 	json_t *va = NULL, *vb = NULL, *rows;
 	size_t i, n, k = 0;
 	char **cells;
 
-	if ((e = valdiff_load(&va, c->repo, a, VALDIFF_METRICS)) != NULL)
+	if ((e = valdiff_load_pair(&va, &vb, c->repo, a, b, VALDIFF_METRICS)) != NULL)
 		return e;
-	if ((e = valdiff_load(&vb, c->repo, b, VALDIFF_METRICS)) != NULL) {
-		json_decref(va);
-		return e;
-	}
 	rows = valdiff_diff(va, vb, opt_given(c, MD_ALL));
 	n = json_array_size(rows);
 	for (i = 0; i < n; i++) {
@@ -93,7 +89,7 @@ static const struct cairn_error *metrics_diff(struct cmd_ctx *c)
 		cells = xcalloc((n + 1) * 5, sizeof(char *));
 		cells[k++] = xstrdup("file");
 		cells[k++] = xstrdup("metric");
-		cells[k++] = xstrdup(a);
+		cells[k++] = xstrdup(a ? a : "HEAD");
 		cells[k++] = xstrdup(b ? b : "workspace");
 		cells[k++] = xstrdup("change");
 		for (i = 0; i < n; i++) {

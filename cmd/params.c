@@ -60,17 +60,13 @@ static void params_print(const json_t *rows, const char *what, const char *a, co
 static const struct cairn_error *params_diff(struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
-	const char *a = c->argc > 0 ? c->argv[0] : "HEAD", *b = c->argc > 1 ? c->argv[1] : NULL;
+	const char *a = c->argc > 0 ? c->argv[0] : NULL, *b = c->argc > 1 ? c->argv[1] : NULL;
 	json_t *va = NULL, *vb = NULL, *rows;
 
-	if ((e = valdiff_load(&va, c->repo, a, VALDIFF_PARAMS)) != NULL)
+	if ((e = valdiff_load_pair(&va, &vb, c->repo, a, b, VALDIFF_PARAMS)) != NULL)
 		return e;
-	if ((e = valdiff_load(&vb, c->repo, b, VALDIFF_PARAMS)) != NULL) {
-		json_decref(va);
-		return e;
-	}
 	rows = valdiff_diff(va, vb, opt_given(c, PD_ALL));
-	params_print(rows, "param", a, b ? b : "workspace", opt_given(c, PD_JSON));
+	params_print(rows, "param", a ? a : "HEAD", b ? b : "workspace", opt_given(c, PD_JSON));
 	json_decref(rows);
 	json_decref(va);
 	json_decref(vb);

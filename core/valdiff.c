@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <git2.h>
+
 #include "core/buf.h"
 #include "core/fsutil.h"
 #include "core/params.h"
@@ -123,6 +125,24 @@ static void valdiff_row(json_t *rows, const char *file, const char *key, json_t 
 	if (now)
 		json_object_set(row, "new", now);
 	json_array_append_new(rows, row);
+}
+
+const struct cairn_error *valdiff_load_pair(json_t **va, json_t **vb, struct repo *r,
+					    const char *a, const char *b,
+					    enum valdiff_kind kind)
+{
+	const struct cairn_error *e;
+
+	*vb = NULL;
+	if (a == NULL && git_repository_head_unborn(r->git) == 1)
+		*va = json_object(); /* no commit yet: every value is new */
+	else if ((e = valdiff_load(va, r, a ? a : "HEAD", kind)) != NULL)
+		return e;
+	if ((e = valdiff_load(vb, r, b, kind)) != NULL) {
+		json_decref(*va);
+		*va = NULL;
+	}
+	return e;
 }
 
 json_t *valdiff_diff(const json_t *a, const json_t *b, bool all)

@@ -28,6 +28,14 @@ const struct cairn_error *valdiff_load(json_t **out, struct repo *r, const char 
 				       enum valdiff_kind kind);
 
 /*
+ * Both sides of a diff: a (NULL: HEAD, which before the first commit holds
+ * nothing) and b (NULL: the workspace). Caller frees both; both NULL on error.
+ */
+const struct cairn_error *valdiff_load_pair(json_t **va, json_t **vb, struct repo *r,
+					    const char *a, const char *b,
+					    enum valdiff_kind kind);
+
+/*
  * Rows [{file, key, old, new}] (old or new absent when the key is on one side
  * only) for the keys whose values differ, or every key with all. Sorted by
  * file and key. New reference.

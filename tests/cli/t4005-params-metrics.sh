@@ -1,10 +1,19 @@
 #!/bin/sh
 # t4005-params-metrics: cairn params diff and cairn metrics show|diff between
 # revisions and the workspace (read from Git objects, the workspace left
-# alone), tables and --json, YAML and JSON files, and their errors.
+# alone), tables and --json, YAML and JSON files, and their errors; before
+# the first commit the implicit HEAD holds nothing.
 . "$CAIRN_SRCDIR/tests/cli/lib.sh"
 
 new_repo r && cd r
+
+expect_success 'before the first commit HEAD holds nothing: every value is new, as diff does' '
+	printf "lr: 0.1\n" >params.yaml &&
+	cairn params diff --json >out && grep_q "\"new\": 0.1" out && no_grep "\"old\"" out &&
+	cairn params diff >out && grep_q "^params.yaml  *lr  *-  *0.1$" out &&
+	cairn metrics diff && must_fail --code=1 cairn params diff HEAD 2>err &&
+	grep_q "unknown revision .HEAD." err && rm params.yaml
+'
 
 expect_success 'setup: a pipeline with params and metrics, committed' '
 	printf "train:\n  lr: 0.5\n  depth: 4\nname: a\n" >params.yaml &&
