@@ -133,6 +133,8 @@ static const struct cairn_error *exp_cmd_show(struct cmd_ctx *c)
 	char **cells;
 	bool csv = opt_given(c, ES_CSV);
 
+	if (csv && opt_given(c, ES_JSON))
+		return err_new(CAIRN_ERR_USAGE, "--json and --csv cannot be used together");
 	if ((e = exp_show(&rows, c->repo, opt_given(c, ES_ALL))) != NULL)
 		return e;
 	if (opt_given(c, ES_JSON)) {

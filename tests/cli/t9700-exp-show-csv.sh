@@ -34,4 +34,9 @@ assert rows[1][3:] == [\"a\rb\", \"x,y\", \"say \\\"hi\\\"\", \"1\n2\", \"3\"], 
 "
 '
 
+expect_success '--json and --csv together: a usage error, nothing on stdout' '
+	must_fail --code=2 cairn exp show --json --csv >out 2>err && test ! -s out &&
+	grep_q "^cairn: error: --json and --csv cannot be used together$" err
+'
+
 test_done
