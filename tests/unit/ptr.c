@@ -117,8 +117,11 @@ static void test_ptr__round_trip(void)
 	p = parse("outs:\n- path: d\n  sha256: " HEX_A "\n  size: 1\n  type: dir\n", &e);
 	ok(e == NULL && p && p->nfiles == 0, "nfiles is optional for a folder");
 	ptr_free(p);
-	p = parse("outs:\n- path: f\n  sha256: " HEX_A "\n  size: 18446744073709551615\n  type: file\n", &e);
-	ok(e == NULL && p && p->size == UINT64_MAX, "the largest size, 2^64-1");
+	p = parse("outs:\n- path: f\n  sha256: " HEX_A "\n  size: 9223372036854775807\n  type: file\n", &e);
+	ok(e == NULL && p && p->size == (uint64_t)INT64_MAX, "the largest size, 2^63-1");
+	ptr_free(p);
+	p = parse("outs:\n- path: f\n  sha256: " HEX_A "\n  size: 9223372036854775808\n  type: file\n", &e);
+	ok(p == NULL && err_is(e, CAIRN_ERR_FORMAT), "2^63 is too large (JSON prints signed 64-bit)");
 	ptr_free(p);
 }
 
