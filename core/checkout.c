@@ -414,8 +414,9 @@ const struct cairn_error *checkout_out(struct checkout_result *res, struct work 
 		goto done;
 	}
 
-	/* 2. the workspace side, and what would be lost */
-	if ((e = fs_open_dir_beneath(&dfd, w->repo->rootfd, o->dir, false)) != NULL)
+	/* 2. the workspace side, and what would be lost; the folder of a stage
+	 * output may be gone (rm -rf models, a clone without its .gitignore) */
+	if ((e = fs_open_dir_beneath(&dfd, w->repo->rootfd, o->dir, true)) != NULL)
 		goto done;
 	if ((e = checkout_scan(&b, &run, dfd)) != NULL)
 		goto done;

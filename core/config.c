@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <git2.h>
 
@@ -191,6 +192,23 @@ const struct cairn_error *config_get_int(int64_t *out, struct config *c, const c
 	return NULL;
 }
 
+/*
+ * config.local holds credentials: libgit2 writes a lock file (mode 0666 &
+ * ~umask) and renames it over the file, so the file is private only when
+ * the umask says so while it is written (git's credential-store does the
+ * same). Commands write settings before any worker thread starts.
+ */
+static mode_t config_write_begin(enum config_level level)
+{
+	return level == CONFIG_LOCAL ? umask(077) : (mode_t)-1;
+}
+
+static void config_write_end(mode_t saved)
+{
+	if (saved != (mode_t)-1)
+		umask(saved);
+}
+
 static const struct cairn_error *config_open_level(git_config **lvl, struct config *c,
 						   enum config_level level)
 {
@@ -206,6 +224,7 @@ const struct cairn_error *config_set(struct config *c, enum config_level level, 
 {
 	const struct cairn_error *e;
 	git_config *lvl;
+	mode_t mask;
 	char *dir;
 
 	dir = fs_dirname(c->paths[level] ? c->paths[level] : ".");
@@ -215,8 +234,10 @@ const struct cairn_error *config_set(struct config *c, enum config_level level, 
 		return e;
 	if ((e = config_open_level(&lvl, c, level)) != NULL)
 		return e;
+	mask = config_write_begin(level);
 	if (git_config_set_string(lvl, key, value) < 0)
 		e = err_git("set '%s'", key);
+	config_write_end(mask);
 	git_config_free(lvl);
 	return e;
 }
@@ -226,11 +247,14 @@ const struct cairn_error *config_unset(struct config *c, enum config_level level
 {
 	const struct cairn_error *e;
 	git_config *lvl;
+	mode_t mask;
 	int r;
 
 	if ((e = config_open_level(&lvl, c, level)) != NULL)
 		return e;
+	mask = config_write_begin(level);
 	r = git_config_delete_entry(lvl, key);
+	config_write_end(mask);
 	if (r == GIT_ENOTFOUND)
 		e = err_new(CAIRN_ERR_NOT_FOUND, "no such key '%s'", key);
 	else if (r < 0)

@@ -154,7 +154,12 @@ const struct cairn_error *status_out(struct status_result *res, struct work *w,
 	res->in_cache = cache_has(w->cache, &o->ptr->id);
 	if ((e = repo_git_tracked(&res->git_tracked, w->repo, o->rel)) != NULL)
 		return e;
-	if ((e = fs_open_dir_beneath(&dfd, w->repo->rootfd, o->dir, false)) != NULL)
+	e = fs_open_dir_beneath(&dfd, w->repo->rootfd, o->dir, false);
+	if (err_is(e, CAIRN_ERR_NOT_FOUND)) {
+		res->kind = STATUS_MISSING; /* a stage output whose folder is gone */
+		return NULL;
+	}
+	if (e)
 		return e;
 	if (fstatat(dfd, o->name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
 		close(dfd);
