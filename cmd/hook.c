@@ -37,7 +37,7 @@ struct hook_ctx {
 	struct cmd_ctx *c;
 	bool warn_only;        /* pre-commit with hooks.precommit = warn */
 	bool quiet_missing;    /* core.autopull will fetch what is missing */
-	size_t not_cached, differs, missing, kept;
+	size_t not_cached, differs, missing, kept, secrets;
 };
 
 static void hook_line(const char *level, const struct cairn_error *e, const char *fmt, ...)
@@ -137,6 +137,10 @@ static void hook_on_note(enum hook_note n, const struct out *o, const struct cai
 	case HOOK_FAILED:
 		hook_line("error", e, "checkout of '%s' failed", o->rel);
 		break;
+	case HOOK_SECRET: /* stops the commit even with hooks.precommit = warn */
+		h->secrets++;
+		hook_line(NULL, NULL, "%s", e->msg);
+		break;
 	}
 }
 
@@ -149,6 +153,14 @@ static const struct cairn_error *hook_pre_commit_run(struct hook_ctx *h, struct 
 		return e;
 	if ((e = hook_pre_commit(&problems, w, getenv("GIT_INDEX_FILE"), hook_on_note, h)) != NULL)
 		return e;
+	if (h->secrets)
+		return err_hint(err_new(CAIRN_ERR_FAILED,
+					"the commit is stopped: the staged .cairn/config holds %zu "
+					"credential%s, which Git would share",
+					h->secrets, h->secrets == 1 ? "" : "s"),
+				"keep credentials in .cairn/config.local ('cairn config KEY VALUE' "
+				"puts them there), then 'git config -f .cairn/config --unset KEY' "
+				"and 'git add .cairn/config'");
 	if (problems == 0 || h->warn_only)
 		return NULL;
 	e = err_new(CAIRN_ERR_FAILED, "the commit is stopped: %zu staged output%s %s", problems,

@@ -10,11 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <git2.h>
 
 #include "core/fsutil.h"
 #include "core/gitutil.h"
+#include "core/tempfile.h"
 #include "core/xmalloc.h"
 
 struct config {
@@ -263,33 +265,70 @@ const struct cairn_error *config_unset(struct config *c, enum config_level level
 	return e;
 }
 
-const struct cairn_error *config_foreach(struct config *c, enum config_level level,
-					 config_entry_cb cb, void *arg)
+/* Every entry of src; level, when not 0, stands for the entries' own. */
+static const struct cairn_error *config_iterate(git_config *src, enum config_level level,
+						config_entry_cb cb, void *arg)
 {
 	const struct cairn_error *e = NULL;
 	git_config_iterator *it = NULL;
 	git_config_entry *ent;
-	git_config *src = c->cfg, *lvl = NULL;
 	int r;
 
-	if (level) {
-		if ((e = config_open_level(&lvl, c, level)) != NULL)
-			return e;
-		src = lvl;
-	}
-	if (git_config_iterator_new(&it, src) < 0) {
-		git_config_free(lvl);
+	if (git_config_iterator_new(&it, src) < 0)
 		return err_git("config");
-	}
 	while ((r = git_config_next(&ent, it)) == 0) {
 		if ((e = cb(ent->name, ent->value ? ent->value : "",
-			    config_from_git_level(ent->level), arg)) != NULL)
+			    level ? level : config_from_git_level(ent->level), arg)) != NULL)
 			break;
 	}
 	if (e == NULL && r != GIT_ITEROVER)
 		e = err_git("config");
 	git_config_iterator_free(it);
+	return e;
+}
+
+const struct cairn_error *config_foreach(struct config *c, enum config_level level,
+					 config_entry_cb cb, void *arg)
+{
+	const struct cairn_error *e;
+	git_config *lvl = NULL;
+
+	if (level == 0)
+		return config_iterate(c->cfg, 0, cb, arg);
+	if ((e = config_open_level(&lvl, c, level)) != NULL)
+		return e;
+	e = config_iterate(lvl, 0, cb, arg);
 	git_config_free(lvl);
+	return e;
+}
+
+const struct cairn_error *config_text_foreach(const char *text, size_t len, const char *tmpdir,
+					      config_entry_cb cb, void *arg)
+{
+	const struct cairn_error *e;
+	git_config *cfg = NULL;
+	char *path = xasprintf("%s/config-XXXXXX", tmpdir);
+	mode_t mask = umask(077);
+	int fd = mkstemp(path), tmpid;
+
+	umask(mask);
+	if (fd < 0) {
+		e = err_errno("create a temp file in '%s'", tmpdir);
+		free(path);
+		return e;
+	}
+	tmpid = tempfile_register(path);
+	e = fs_write_all(fd, text, len);
+	close(fd);
+	if (e == NULL && git_config_open_ondisk(&cfg, path) < 0)
+		e = err_new(CAIRN_ERR_FORMAT, "%s", git_error_last() ? git_error_last()->message
+								     : "not a git-config file");
+	if (e == NULL)
+		e = config_iterate(cfg, CONFIG_REPO, cb, arg);
+	git_config_free(cfg);
+	unlink(path);
+	tempfile_forget(tmpid);
+	free(path);
 	return e;
 }
 

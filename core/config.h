@@ -9,6 +9,7 @@
 #define CAIRN_CORE_CONFIG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "core/error.h"
@@ -46,6 +47,14 @@ typedef const struct cairn_error *(*config_entry_cb)(const char *name, const cha
 						     enum config_level level, void *arg);
 const struct cairn_error *config_foreach(struct config *c, enum config_level level,
 					 config_entry_cb cb, void *arg);
+/*
+ * Visit every entry of git-config text (a file's bytes read from Git; its
+ * entries are given level CONFIG_REPO): libgit2 parses files only, so the
+ * text goes through a private temp file in tmpdir. FORMAT when it does
+ * not parse.
+ */
+const struct cairn_error *config_text_foreach(const char *text, size_t len, const char *tmpdir,
+					      config_entry_cb cb, void *arg);
 
 /*
  * Key names. Git-config variable names hold only letters, digits and '-',

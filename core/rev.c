@@ -311,6 +311,21 @@ const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r,
 	return e;
 }
 
+/* The index in the file at path, or the repository's (NULL). */
+static const struct cairn_error *rev_index_open(git_index **idx, struct repo *r, const char *path)
+{
+	struct stat st;
+
+	if (path == NULL)
+		return git_repository_index(idx, r->git) < 0 ? err_git("read the git index") : NULL;
+	/* libgit2 opens a missing file as an empty index: that would pass */
+	if (stat(path, &st) < 0)
+		return err_errno("read the git index '%s'", path);
+	if (git_index_open(idx, path) < 0)
+		return err_git("read the git index '%s'", path);
+	return NULL;
+}
+
 const struct cairn_error *rev_index_read_file(struct buf *out, bool *found, struct repo *r,
 					      const char *path, int stage, size_t max)
 {
@@ -319,8 +334,8 @@ const struct cairn_error *rev_index_read_file(struct buf *out, bool *found, stru
 	git_index *idx;
 
 	*found = false;
-	if (git_repository_index(&idx, r->git) < 0)
-		return err_git("read the git index");
+	if ((e = rev_index_open(&idx, r, NULL)) != NULL)
+		return e;
 	ent = git_index_get_bypath(idx, path, stage);
 	if (ent && (ent->mode == GIT_FILEMODE_BLOB || ent->mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
 		e = rev_blob(out, r, &ent->id, max, path, "the index");
@@ -336,19 +351,28 @@ const struct cairn_error *rev_index_file_pointers(struct out_list *l, struct rep
 	const struct cairn_error *e;
 	git_index *idx;
 
-	if (path == NULL) {
-		if (git_repository_index(&idx, r->git) < 0)
-			return err_git("read the git index");
-	} else {
-		struct stat st;
-
-		/* libgit2 opens a missing file as an empty index: that would pass */
-		if (stat(path, &st) < 0)
-			return err_errno("read the git index '%s'", path);
-		if (git_index_open(&idx, path) < 0)
-			return err_git("read the git index '%s'", path);
-	}
+	if ((e = rev_index_open(&idx, r, path)) != NULL)
+		return e;
 	e = rev_index_walk(l, r, idx, false, NULL, NULL);
+	git_index_free(idx);
+	return e;
+}
+
+const struct cairn_error *rev_index_file_read(struct buf *out, bool *found, struct repo *r,
+					      const char *index_path, const char *path, size_t max)
+{
+	const struct cairn_error *e;
+	const git_index_entry *ent;
+	git_index *idx;
+
+	*found = false;
+	if ((e = rev_index_open(&idx, r, index_path)) != NULL)
+		return e;
+	ent = git_index_get_bypath(idx, path, 0);
+	if (ent && (ent->mode == GIT_FILEMODE_BLOB || ent->mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
+		e = rev_blob(out, r, &ent->id, max, path, "the index");
+		*found = e == NULL;
+	}
 	git_index_free(idx);
 	return e;
 }

@@ -83,6 +83,10 @@ const struct cairn_error *rev_index_pointers(struct out_list *l, struct repo *r,
 const struct cairn_error *rev_index_read_file(struct buf *out, bool *found, struct repo *r,
 					      const char *path, int stage, size_t max);
 
+/* The bytes of path staged (stage 0) in the index file at index_path (NULL: the repository's). */
+const struct cairn_error *rev_index_file_read(struct buf *out, bool *found, struct repo *r,
+					      const char *index_path, const char *path, size_t max);
+
 /*
  * The pointer files staged (stage 0) in the index file at path (a hook's
  * GIT_INDEX_FILE, which may be a temporary index); NULL is the repository's

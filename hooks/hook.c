@@ -172,6 +172,53 @@ static const struct cairn_error *hook_all_cached(bool *yes, struct cache *c, con
 	return e ? err_wrap(e, "'%s'", o->rel) : NULL;
 }
 
+#define HOOK_CONFIG_FILE ".cairn/config"
+#define HOOK_CONFIG_MAX_BYTES (1 << 20)
+
+struct hook_secrets {
+	size_t *problems;
+	hook_note_cb cb;
+	void *arg;
+};
+
+static const struct cairn_error *hook_secret_entry(const char *name, const char *value,
+						   enum config_level level, void *arg)
+{
+	struct hook_secrets *s = arg;
+
+	(void)value;
+	(void)level;
+	if (config_key_is_secret(name)) {
+		(*s->problems)++;
+		s->cb(HOOK_SECRET, NULL,
+		      err_new(CAIRN_ERR_FAILED, "'%s' is a credential in the staged %s", name,
+			      HOOK_CONFIG_FILE),
+		      s->arg);
+	}
+	return NULL;
+}
+
+/* Credentials in the staged .cairn/config would be committed: each is a problem. */
+static const struct cairn_error *hook_staged_secrets(size_t *problems, struct work *w,
+						     const char *index_file, hook_note_cb cb,
+						     void *arg)
+{
+	const struct cairn_error *e;
+	struct hook_secrets s = { problems, cb, arg };
+	struct buf b = BUF_INIT;
+	bool found;
+
+	buf_init(&b);
+	e = rev_index_file_read(&b, &found, w->repo, index_file, HOOK_CONFIG_FILE,
+				HOOK_CONFIG_MAX_BYTES);
+	if (e == NULL && found)
+		e = config_text_foreach(b.s, b.len, w->repo->tmp_dir, hook_secret_entry, &s);
+	if (err_is(e, CAIRN_ERR_FORMAT))
+		e = err_wrap(e, "the staged %s", HOOK_CONFIG_FILE);
+	buf_release(&b);
+	return e;
+}
+
 const struct cairn_error *hook_pre_commit(size_t *problems, struct work *w,
 					  const char *index_file, hook_note_cb cb, void *arg)
 {
@@ -206,6 +253,8 @@ const struct cairn_error *hook_pre_commit(size_t *problems, struct work *w,
 		}
 		status_result_release(&res);
 	}
+	if (e == NULL)
+		e = hook_staged_secrets(problems, w, index_file, cb, arg);
 done:
 	out_list_release(&staged);
 	out_list_release(&head);

@@ -25,6 +25,7 @@ enum hook_note {
 	HOOK_KEPT,       /* post-*: modified data kept, not overwritten (e: the paths, as a list) */
 	HOOK_MISSING,    /* post-*: the data is not in the cache */
 	HOOK_FAILED,     /* post-*: another error for this output */
+	HOOK_SECRET,     /* pre-commit: the staged .cairn/config holds a credential (o NULL, e names it) */
 };
 
 /* One finding about output o; e explains KEPT, MISSING and FAILED. */
@@ -35,7 +36,9 @@ typedef void (*hook_note_cb)(enum hook_note n, const struct out *o, const struct
  * pre-commit: check the pointers staged in index_file (GIT_INDEX_FILE; NULL:
  * the repository's index). A pointer that is new or changed since HEAD must
  * have all its data in the cache; every staged output whose workspace data
- * exists must match its staged pointer. *problems counts the findings.
+ * exists must match its staged pointer, and the staged .cairn/config must
+ * hold no credential (they belong in config.local). *problems counts the
+ * findings.
  */
 const struct cairn_error *hook_pre_commit(size_t *problems, struct work *w,
 					  const char *index_file, hook_note_cb cb, void *arg);

@@ -74,6 +74,21 @@ expect_success 'a bad hooks.precommit value stops the commit with a clear error'
 	git commit -qm fixed
 '
 
+expect_success 'a credential in the staged .cairn/config stops the commit, even with warn' '
+	cairn config hooks.precommit warn && git add .cairn/config && git commit -qm warn-again &&
+	git config -f .cairn/config remote.s3.url s3://bucket/p &&
+	git config -f .cairn/config remote.s3.secretAccessKey SUPERSECRET && git add .cairn/config &&
+	must_fail --code=1 git commit -qm leak 2>err &&
+	grep_q "^cairn: .remote.s3.secretaccesskey. is a credential in the staged .cairn/config$" err &&
+	grep_q "^cairn: error: the commit is stopped: the staged .cairn/config holds 1 credential" err &&
+	grep_q "^cairn: hint: keep credentials in .cairn/config.local" err && no_grep SUPERSECRET err &&
+	test "$(git log -1 --format=%s)" = warn-again &&
+	git config -f .cairn/config --unset remote.s3.secretAccessKey &&
+	must_fail git commit -qm still-staged 2>err &&
+	git add .cairn/config && git commit -qm clean && test "$(git log -1 --format=%s)" = clean &&
+	cairn config hooks.precommit error && git add .cairn/config && git commit -qm error-again
+'
+
 expect_success 'git commit -a checks the index it is about to commit' '
 	chmod u+w f && echo v5 >f && cairn add -q f &&
 	echo w3 >w && git commit -qam all 2>err &&
