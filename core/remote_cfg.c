@@ -20,7 +20,7 @@
 
 #define REMOTE_CFG_NAME_MAX 64
 
-enum remote_cfg_type { RC_STR, RC_BOOL, RC_JOBS, RC_SIZE, RC_RETRIES };
+enum remote_cfg_type { RC_STR, RC_BOOL, RC_JOBS, RC_SIZE, RC_RETRIES, RC_SECONDS };
 
 static const struct {
 	const char *key; /* canonical spelling */
@@ -39,6 +39,7 @@ static const struct {
 	{ "multipartChunk", RC_SIZE },
 	{ "sse", RC_STR },
 	{ "retries", RC_RETRIES },
+	{ "timeout", RC_SECONDS },
 	{ NULL, RC_STR },
 };
 
@@ -403,6 +404,13 @@ static const struct cairn_error *remote_cfg_check(const char *key, enum remote_c
 		if (errno || end == value || *end || v < 0 || v > 20)
 			return err_new(CAIRN_ERR_USAGE, "%s: '%s' is not a number from 0 to 20", key,
 				       value);
+		return NULL;
+	case RC_SECONDS:
+		errno = 0;
+		v = strtoll(value, &end, 10);
+		if (errno || end == value || *end || v < 1 || v > 3600)
+			return err_new(CAIRN_ERR_USAGE,
+				       "%s: '%s' is not a number of seconds from 1 to 3600", key, value);
 		return NULL;
 	default:
 		return *value ? NULL : err_new(CAIRN_ERR_USAGE, "%s: empty value", key);

@@ -191,7 +191,7 @@ const struct cairn_error *http_remote_open(struct remote **out, const char *name
 {
 	const struct cairn_error *e;
 	struct http_remote *h;
-	int64_t jobs, retries;
+	int64_t jobs, retries, timeout;
 	size_t n;
 
 	(void)root;
@@ -206,7 +206,8 @@ const struct cairn_error *http_remote_open(struct remote **out, const char *name
 	h->base.url = xstrdup(url);
 	h->base.name = xstrdup(name ? name : url);
 	if ((e = http_conf_int(&jobs, cfg, &h->base, "jobs", HTTP_JOBS_DEFAULT, 1, 256)) ||
-	    (e = http_conf_int(&retries, cfg, &h->base, "retries", HTTP_RETRIES_DEFAULT, 0, 20))) {
+	    (e = http_conf_int(&retries, cfg, &h->base, "retries", HTTP_RETRIES_DEFAULT, 0, 20)) ||
+	    (e = http_conf_int(&timeout, cfg, &h->base, "timeout", NET_TIMEOUT_DEFAULT, 1, 3600))) {
 		http_close(&h->base);
 		return e;
 	}
@@ -215,7 +216,7 @@ const struct cairn_error *http_remote_open(struct remote **out, const char *name
 	while (n > 0 && url[n - 1] == '/')
 		n--;
 	h->root = xstrndup(url, n);
-	h->x = net_new((int)retries);
+	h->x = net_new((int)retries, (int)timeout);
 	*out = &h->base;
 	return NULL;
 }

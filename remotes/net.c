@@ -29,6 +29,7 @@
 struct net {
 	CURLM *multi;
 	int retries;
+	int timeout; /* seconds without a byte before a transfer counts as stalled */
 	struct net_req *head, *tail; /* ready queue */
 	struct net_req *delayed;     /* waiting for not_before */
 	CURL **pool;                  /* idle easy handles */
@@ -48,7 +49,7 @@ static int64_t net_now(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-struct net *net_new(int retries)
+struct net *net_new(int retries, int timeout)
 {
 	struct net *x = xcalloc(1, sizeof(*x));
 
@@ -56,6 +57,7 @@ struct net *net_new(int retries)
 	if ((x->multi = curl_multi_init()) == NULL)
 		xmalloc((size_t)-1); /* libcurl is out of memory: exits */
 	x->retries = retries < 0 ? 0 : retries;
+	x->timeout = timeout < 1 ? NET_TIMEOUT_DEFAULT : timeout;
 	x->seed = (uint64_t)net_now() ^ ((uint64_t)getpid() << 32);
 	return x;
 }
@@ -362,7 +364,7 @@ static const struct cairn_error *net_start(struct net *x, struct net_req *r)
 	curl_easy_setopt(easy, CURLOPT_TCP_KEEPALIVE, 1L);
 	curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, 15L);
 	curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, 1L); /* a stalled transfer is a timeout */
-	curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, 60L);
+	curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, (long)x->timeout);
 	curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, net_write_cb);
 	curl_easy_setopt(easy, CURLOPT_WRITEDATA, r);
 	curl_easy_setopt(easy, CURLOPT_HEADERFUNCTION, net_header_cb);
@@ -500,6 +502,18 @@ const struct cairn_error *err_curl(CURLcode rc, const char *errbuf, long status,
 
 		if (rc == CURLE_ABORTED_BY_CALLBACK)
 			return err_new(CAIRN_ERR_CANCELLED, "%s: interrupted", w);
+		/* libcurl's words for a server that is there but silent, and for http spoken as https */
+		if (rc == CURLE_OPERATION_TIMEDOUT && strstr(cause, "too slow"))
+			return err_hint(err_new(CAIRN_ERR_REMOTE,
+						"%s: the transfer stalled (nothing sent or received "
+						"for the remote's timeout)",
+						w),
+					"a server that accepts the connection but does not answer, "
+					"or a slow link: see remote.NAME.timeout");
+		if (rc == CURLE_SSL_CONNECT_ERROR && strstr(cause, "wrong version number"))
+			return err_hint(err_new(CAIRN_ERR_REMOTE, "%s: %s", w, cause),
+					"the server does not speak TLS: if it serves plain HTTP, "
+					"write the endpoint with http://");
 		return err_new(CAIRN_ERR_REMOTE, "%s: %s", w, cause);
 	}
 	code = status == 401 || status == 403 ? CAIRN_ERR_AUTH

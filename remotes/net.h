@@ -21,6 +21,9 @@
 struct cache;
 struct cache_writer;
 struct net;
+
+/* seconds a transfer may go without a byte before it counts as stalled */
+#define NET_TIMEOUT_DEFAULT 60
 struct net_req;
 
 /* Set up the easy handle for one attempt: URL, method, r->hdrs, body. */
@@ -58,8 +61,12 @@ struct net_req {
 	int to_sink;             /* -1 undecided, 0 no, 1 yes */
 };
 
-/* An engine; retries is the number of attempts after the first. Free with net_free. */
-struct net *net_new(int retries);
+/*
+ * An engine; retries is the number of attempts after the first, and a
+ * transfer that receives or sends nothing for timeout seconds fails (and
+ * is retried). Free with net_free.
+ */
+struct net *net_new(int retries, int timeout);
 void net_free(struct net *x);
 
 /* Queue r (its fields from setup on are reset); at the back, or first for next steps. */

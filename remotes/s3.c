@@ -166,7 +166,7 @@ static const struct cairn_error *s3_settings(struct s3_remote *s, struct config 
 	char *endpoint = NULL, *region = NULL, *key = NULL, *secret = NULL, *token = NULL;
 	char *profile = NULL;
 	struct s3_cred_conf cc;
-	int64_t v;
+	int64_t v, t;
 	int path_style;
 
 	if ((e = s3_conf_str(&endpoint, s, cfg, "endpoint")) ||
@@ -196,7 +196,9 @@ static const struct cairn_error *s3_settings(struct s3_remote *s, struct config 
 	s->chunk = (uint64_t)v;
 	if ((e = s3_conf_int(&v, s, cfg, "retries", S3_RETRIES_DEFAULT, 0, 20)) != NULL)
 		goto done;
-	s->x = net_new((int)v);
+	if ((e = s3_conf_int(&t, s, cfg, "timeout", NET_TIMEOUT_DEFAULT, 1, 3600)) != NULL)
+		goto done;
+	s->x = net_new((int)v, (int)t);
 	s->max_put = s3_knob("CAIRN_S3_MAX_PUT", S3_PUT_MAX, S3_PUT_MAX);
 	s->page = (unsigned)s3_knob("CAIRN_S3_PAGE", 0, 1000);
 
