@@ -317,7 +317,8 @@ static const struct cairn_error *local_batch(struct local_run *run, size_t n, pa
 /* ---- exists ---- */
 
 /* Present: a regular file under the object's name (in fan-out folder fanfd) with the expected size. */
-static bool local_present(int fanfd, const struct remote_item *it)
+/* A regular file of the item's size under its name; *mtime_ns (may be NULL) gets its age. */
+static bool local_present(int fanfd, const struct remote_item *it, int64_t *mtime_ns)
 {
 	char name[CAIRN_OID_HEXLEN - 1];
 	struct stat st;
@@ -325,6 +326,8 @@ static bool local_present(int fanfd, const struct remote_item *it)
 	local_objname(name, &it->id);
 	if (fanfd < 0 || fstatat(fanfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
 		return false;
+	if (mtime_ns)
+		*mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
 	return it->size == REMOTE_SIZE_UNKNOWN || (uint64_t)st.st_size == it->size;
 }
 
@@ -339,7 +342,9 @@ static const struct cairn_error *local_exists_one(void *arg, size_t i, int threa
 		run->items[i].state = REMOTE_FAILED;
 		return e;
 	}
-	run->items[i].state = local_present(fanfd, &run->items[i]) ? REMOTE_DONE : REMOTE_MISSING;
+	run->items[i].state = local_present(fanfd, &run->items[i], &run->items[i].mtime_ns)
+				      ? REMOTE_DONE
+				      : REMOTE_MISSING;
 	return NULL;
 }
 
@@ -393,7 +398,7 @@ static const struct cairn_error *local_publish(struct local_run *run, const char
 		errnum = errno;
 		want.id = *id;
 		want.size = size;
-		if (errnum == EEXIST && local_present(fanfd, &want)) {
+		if (errnum == EEXIST && local_present(fanfd, &want, NULL)) {
 			unlinkat(run->tmpfd, tmp, 0);
 			return NULL;
 		}
@@ -476,7 +481,7 @@ static const struct cairn_error *local_put_one(void *arg, size_t i, int thread)
 		it->state = REMOTE_FAILED;
 		return e;
 	}
-	if (local_present(fanfd, it)) {
+	if (local_present(fanfd, it, NULL)) {
 		it->state = REMOTE_DONE;
 		local_progress(run, 0, 1);
 		return NULL;

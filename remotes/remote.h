@@ -42,6 +42,7 @@ struct remote_item {
 	struct oid id;
 	uint64_t size;                /* bytes, or REMOTE_SIZE_UNKNOWN */
 	enum remote_item_state state; /* set by the backend */
+	int64_t mtime_ns;             /* exists: when it was written, if the backend tells; else 0 */
 };
 
 /* Progress: bytes and objects finished since the last call. Never called concurrently. */

@@ -36,6 +36,7 @@ struct xobj {
 	bool manifest;      /* a folder's manifest, else file content */
 	bool parsed;        /* manifest read: kids are known */
 	unsigned char where; /* XFER_LOCAL | XFER_REMOTE */
+	int64_t rmtime;     /* when the remote copy was written, if its presence check told; else 0 */
 	int height;         /* manifests: 0 without subfolders; -1 not computed */
 	size_t *kids, nkids, capkids; /* manifests: plan indexes of the entries */
 	size_t mark;        /* last output walk that visited it, + 1 */
@@ -173,6 +174,8 @@ static const struct cairn_error *xplan_batch(struct xplan *p, enum xfer_op op, c
 			}
 		} else if (items[i].state == REMOTE_DONE) {
 			o->where |= op == XFER_GET ? XFER_LOCAL : XFER_REMOTE;
+			if (op == XFER_EXISTS)
+				o->rmtime = items[i].mtime_ns;
 			if (op != XFER_EXISTS)
 				p->res->transferred++;
 		} else if (items[i].state == REMOTE_FAILED && e && !failed) {
@@ -453,13 +456,17 @@ static const struct cairn_error *xfer_push_manifests(struct xplan *p)
 	return e;
 }
 
-/* Renew the age of every planned object the remote holds (idx: room for the whole plan). */
+/*
+ * Renew the age of the planned objects the remote holds that are older than
+ * REMOTE_FRESH_NS, or of unknown age (idx: room for the whole plan).
+ */
 static const struct cairn_error *xfer_refresh(struct xplan *p, size_t *idx)
 {
+	int64_t old = fs_now_ns() - REMOTE_FRESH_NS;
 	size_t i, n;
 
 	for (i = n = 0; i < p->ids.n; i++)
-		if (p->o[i].where & XFER_REMOTE)
+		if ((p->o[i].where & XFER_REMOTE) && (p->o[i].rmtime == 0 || p->o[i].rmtime < old))
 			idx[n++] = i;
 	return xplan_batch(p, XFER_REFRESH, idx, n, "checking");
 }

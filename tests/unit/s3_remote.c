@@ -464,7 +464,7 @@ static void test_s3_remote__corrupt(void)
 	{ /* interrupted in the middle of a multipart upload */
 		struct remote_batch bc = { 2, cancel_progress, NULL, cancel_cb, NULL };
 		char *big2 = random_bytes(16 << 20, 5);
-		struct remote_item it2 = { insert(c, big2, 16 << 20), 0, 0 };
+		struct remote_item it2 = { insert(c, big2, 16 << 20), 0, 0, 0 };
 
 		cache_flush(c);
 		cancel_after = 6 << 20;
