@@ -143,5 +143,11 @@ void cmd_print_line(FILE *f, const char *prefix, const char *text);
  */
 struct json_t;
 void cmd_json_path(struct json_t *obj, const char *key, const char *path);
+/*
+ * A size or count for --json: JSON integers are signed 64-bit, so a sum
+ * past INT64_MAX (hostile pointers each just below it) stays at INT64_MAX
+ * instead of turning negative. New reference.
+ */
+struct json_t *cmd_json_count(uint64_t v);
 
 #endif

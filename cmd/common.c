@@ -154,6 +154,11 @@ static char *cmd_base64(const unsigned char *s, size_t n)
 	return buf_detach(&b);
 }
 
+json_t *cmd_json_count(uint64_t v)
+{
+	return json_integer(v > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)v);
+}
+
 void cmd_json_path(json_t *obj, const char *key, const char *path)
 {
 	char *shown, *raw, *rawkey;

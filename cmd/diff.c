@@ -131,7 +131,7 @@ static json_t *diff_side_json(const struct diff_side *s)
 	if (s->type == TREE_FILE && s->known)
 		json_object_set_new(j, "sha256", json_string(oid_hex(&s->id)));
 	if (s->type == TREE_FILE) {
-		json_object_set_new(j, "size", json_integer((json_int_t)s->size));
+		json_object_set_new(j, "size", cmd_json_count(s->size));
 		if (s->exec)
 			json_object_set_new(j, "exec", json_true());
 	}

@@ -56,11 +56,11 @@ static const struct cairn_error *ls_visit(const char *path, const struct tree_en
 		cmd_json_path(j, "path", path);
 		json_object_set_new(j, "type", json_string(ls_type(te->type)));
 		if (te->type != TREE_SYMLINK)
-			json_object_set_new(j, "size", json_integer((json_int_t)te->size));
+			json_object_set_new(j, "size", cmd_json_count(te->size));
 		if (te->known && te->type != TREE_SYMLINK)
 			json_object_set_new(j, "sha256", json_string(oid_hex(&te->id)));
 		if (te->type == TREE_DIR)
-			json_object_set_new(j, "nfiles", json_integer((json_int_t)te->nfiles));
+			json_object_set_new(j, "nfiles", cmd_json_count(te->nfiles));
 		if (te->type == TREE_FILE && te->exec)
 			json_object_set_new(j, "exec", json_true());
 		if (te->type == TREE_SYMLINK)

@@ -268,12 +268,12 @@ static json_t *cmd_cloud_json(const struct out *o, const struct xfer_out_state *
 
 	cmd_json_path(j, "path", o->rel);
 	json_object_set_new(j, "type", json_string(o->ptr->type == PTR_DIR ? "dir" : "file"));
-	json_object_set_new(j, "objects", json_integer((json_int_t)st->objects));
-	json_object_set_new(j, "in_both", json_integer((json_int_t)st->both));
-	json_object_set_new(j, "to_push", json_integer((json_int_t)st->local_only));
-	json_object_set_new(j, "to_push_bytes", json_integer((json_int_t)st->local_bytes));
-	json_object_set_new(j, "to_pull", json_integer((json_int_t)st->remote_only));
-	json_object_set_new(j, "missing", json_integer((json_int_t)st->nowhere));
+	json_object_set_new(j, "objects", cmd_json_count(st->objects));
+	json_object_set_new(j, "in_both", cmd_json_count(st->both));
+	json_object_set_new(j, "to_push", cmd_json_count(st->local_only));
+	json_object_set_new(j, "to_push_bytes", cmd_json_count(st->local_bytes));
+	json_object_set_new(j, "to_pull", cmd_json_count(st->remote_only));
+	json_object_set_new(j, "missing", cmd_json_count(st->nowhere));
 	for (i = 0; i < res->nmissing; i++) {
 		json_t *m;
 

@@ -46,4 +46,13 @@ expect_success 'a cairn.lock size above 2^63-1 is malformed' '
 	grep_q "cairn.lock.*size" err
 '
 
+expect_success 'a folder holding two outputs of 2^63-1 each: its sum stays 2^63-1' '
+	rm -f cairn.yaml cairn.lock && mkdir -p big && echo a >big/a && echo b >big/b &&
+	cairn -q add big/a big/b &&
+	for p in big/a.cairn big/b.cairn; do
+		sed "s/^  size: 2$/  size: 9223372036854775807/" $p >p && mv p $p || exit 1
+	done &&
+	cairn ls --json >out && grep_q "\"size\": 9223372036854775807" out && no_grep "\"size\": -" out
+'
+
 test_done
