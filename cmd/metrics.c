@@ -7,6 +7,7 @@
 
 #include "cmd/cmd.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -62,6 +63,20 @@ static const struct cairn_error *metrics_show(struct cmd_ctx *c)
 	return NULL;
 }
 
+/* new - old: an integer when both are and it fits, else a real. New reference. */
+static json_t *metrics_change(const json_t *o, const json_t *nw)
+{
+	json_int_t a, b;
+
+	if (json_is_integer(o) && json_is_integer(nw)) {
+		a = json_integer_value(o);
+		b = json_integer_value(nw);
+		if (a > 0 ? b >= LLONG_MIN + a : b <= LLONG_MAX + a)
+			return json_integer(b - a);
+	}
+	return json_real(json_number_value(nw) - json_number_value(o));
+}
+
 static const struct cairn_error *metrics_diff(struct cmd_ctx *c)
 {
 	const struct cairn_error *e;
@@ -79,8 +94,7 @@ static const struct cairn_error *metrics_diff(struct cmd_ctx *c)
 		       *nw = json_object_get(row, "new");
 
 		if (json_is_number(o) && json_is_number(nw))
-			json_object_set_new(row, "change",
-					    json_real(json_number_value(nw) - json_number_value(o)));
+			json_object_set_new(row, "change", metrics_change(o, nw));
 	}
 	if (opt_given(c, MD_JSON)) {
 		json_dumpf(rows, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
@@ -100,7 +114,7 @@ static const struct cairn_error *metrics_diff(struct cmd_ctx *c)
 			cells[k++] = yjson_text(json_object_get(row, "old"));
 			cells[k++] = yjson_text(json_object_get(row, "new"));
 			cells[k++] = json_object_get(row, "change")
-					     ? xasprintf("%+.6g", json_real_value(json_object_get(row, "change")))
+					     ? xasprintf("%+.6g", json_number_value(json_object_get(row, "change")))
 					     : xstrdup("-");
 		}
 		cmd_table(cells, 5, n + 1);

@@ -53,7 +53,14 @@ expect_success 'metrics diff between two commits and with the workspace' '
 	grep_q "acc  *0.5  *0.75" out2 &&
 	cairn metrics show HEAD~1 >old && grep_q "acc  *0.5$" old &&
 	grep_q "0.75" m.json &&
-	cairn params diff HEAD~1 HEAD --json >js && grep_q "\"key\": \"train.lr\"" js
+	cairn params diff HEAD~1 HEAD --json >js && grep_q "\"key\": \"train.lr\"" js &&
+	cairn metrics diff HEAD~1 HEAD --json >js &&
+	python3 -c "
+import json
+rows = {r[\"key\"]: r for r in json.load(open(\"js\"))}
+assert rows[\"loss\"][\"change\"] == -1 and isinstance(rows[\"loss\"][\"change\"], int), rows
+assert abs(rows[\"acc\"][\"change\"] - 0.25) < 1e-9 and isinstance(rows[\"acc\"][\"change\"], float), rows
+"
 '
 
 expect_success 'errors: unknown revision, malformed file, bad flags' '
