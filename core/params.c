@@ -29,6 +29,13 @@ const struct cairn_error *params_parse(json_t **out, const char *data, size_t le
 	if (!params_is_json(name))
 		return yjson_parse(out, data, len, name);
 	*out = json_loadb(data, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+	/*
+	 * jansson holds numbers in 64-bit integers and doubles; a number past
+	 * them (an id, a seed) is valid JSON, and libyaml reads JSON too,
+	 * keeping such a number as the text it is, as it does in YAML files
+	 */
+	if (*out == NULL && (strstr(je.text, "too big") || strstr(je.text, "overflow")))
+		return yjson_parse(out, data, len, name);
 	if (*out == NULL)
 		return err_new(CAIRN_ERR_FORMAT, "%s:%d:%d: %s", name, je.line, je.column, je.text);
 	return NULL;

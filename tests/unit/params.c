@@ -57,6 +57,19 @@ static void test_params__json(void)
 	ok(e && strstr(e->msg, "conf.json:1:"), "JSON errors name line and column");
 }
 
+static void test_params__json_huge_numbers(void)
+{
+	json_t *doc = load("{\"n\": 18446744073709551616, \"x\": 1e400, \"i\": 7, \"s\": \"a\\/b\"}",
+			   "m.json");
+
+	is_str(json_string_value(params_get(doc, "n")), "18446744073709551616",
+	       "an integer past 64 bits stays the text it is");
+	is_str(json_string_value(params_get(doc, "x")), "1e400", "so does a real past a double");
+	is_int(json_integer_value(params_get(doc, "i")), 7, "the other values are read as usual");
+	is_str(json_string_value(params_get(doc, "s")), "a/b", "JSON escapes too");
+	json_decref(doc);
+}
+
 static void test_params__errors(void)
 {
 	const struct cairn_error *e;
@@ -118,6 +131,7 @@ int main(void)
 {
 	TAP_RUN(test_params__dotted_yaml);
 	TAP_RUN(test_params__json);
+	TAP_RUN(test_params__json_huge_numbers);
 	TAP_RUN(test_params__errors);
 	TAP_RUN(test_params__set_flatten);
 	TAP_RUN(test_params__roundtrip);
