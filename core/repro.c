@@ -815,7 +815,7 @@ static const struct cairn_error *repro_decide(struct repro_run *r, size_t i)
 		goto fail;
 	}
 	if (!r->o->force && !r->o->no_run_cache && !s->always_changed &&
-	    (e = runcache_lookup(&hit, r->c.w->cache, s, cur)) == NULL && hit) {
+	    (e = runcache_lookup(&hit, r->c.w->cache, s, cur, rec)) == NULL && hit) {
 		for (j = 0; j < cur->nouts && e == NULL; j++)
 			e = stageout_restore(r->c.w, &cur->outs[j], false);
 		for (j = 0; j < cur->nmetrics && e == NULL; j++)

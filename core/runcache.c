@@ -125,8 +125,52 @@ static void runcache_free_entries(struct lockfile_entry **v, size_t *n)
 	*n = 0;
 }
 
+/* Copies of the recorded entries, when they are the stage's paths and in the cache. */
+static bool runcache_copy_entries(struct lockfile_entry **out, size_t *nout,
+				  const struct lockfile_entry *v, size_t n,
+				  const struct stage_path *want, size_t nwant, struct cache *c)
+{
+	size_t i;
+
+	if (n != nwant)
+		return false;
+	*out = xcalloc(n ? n : 1, sizeof(**out));
+	*nout = n;
+	for (i = 0; i < n; i++) {
+		if (strcmp(v[i].path, want[i].rel) != 0 || !cache_has(c, &v[i].id))
+			return false;
+		(*out)[i] = v[i];
+		(*out)[i].path = xstrdup(v[i].path);
+	}
+	return true;
+}
+
+/* The lock's record rec as the run: same key, outputs in the cache. */
+static void runcache_from_record(bool *hit, struct cache *c, const struct stage *s,
+				 struct lockfile_stage *cur, const struct lockfile_stage *rec,
+				 const struct oid *key)
+{
+	struct oid rkey;
+
+	runcache_key(&rkey, s, rec);
+	if (!oid_equal(&rkey, key))
+		return;
+	runcache_free_entries(&cur->outs, &cur->nouts);
+	runcache_free_entries(&cur->metrics, &cur->nmetrics);
+	if (runcache_copy_entries(&cur->outs, &cur->nouts, rec->outs, rec->nouts, s->outs,
+				  s->nouts, c) &&
+	    runcache_copy_entries(&cur->metrics, &cur->nmetrics, rec->metrics, rec->nmetrics,
+				  s->metrics, s->nmetrics, c)) {
+		*hit = true;
+		return;
+	}
+	runcache_free_entries(&cur->outs, &cur->nouts);
+	runcache_free_entries(&cur->metrics, &cur->nmetrics);
+}
+
 const struct cairn_error *runcache_lookup(bool *hit, struct cache *c, const struct stage *s,
-					  struct lockfile_stage *cur)
+					  struct lockfile_stage *cur,
+					  const struct lockfile_stage *rec)
 {
 	struct buf b = BUF_INIT;
 	struct oid key;
@@ -140,6 +184,8 @@ const struct cairn_error *runcache_lookup(bool *hit, struct cache *c, const stru
 	if (fs_read_file(&b, path, RUNCACHE_MAX_BYTES) != NULL) {
 		free(path);
 		buf_release(&b);
+		if (rec)
+			runcache_from_record(hit, c, s, cur, rec, &key);
 		return NULL;
 	}
 	free(path);

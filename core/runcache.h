@@ -24,10 +24,14 @@ void runcache_key(struct oid *key, const struct stage *s, const struct lockfile_
 
 /*
  * Look up the run; on a hit (*hit true) cur's outs and metrics are filled
- * from the entry. A damaged entry counts as a miss.
+ * from the entry. A damaged entry counts as a miss. rec (may be NULL), the
+ * stage's record in cairn.lock, is a run too: it serves when it has the
+ * same key and its outputs are in the cache (a clone that pulled them, an
+ * output deleted by hand), since the run cache is local.
  */
 const struct cairn_error *runcache_lookup(bool *hit, struct cache *c, const struct stage *s,
-					  struct lockfile_stage *cur);
+					  struct lockfile_stage *cur,
+					  const struct lockfile_stage *rec);
 
 /* Record the outputs of a finished run (cur complete). */
 const struct cairn_error *runcache_save(struct cache *c, const struct stage *s,

@@ -68,7 +68,7 @@ static void test_runcache__save_lookup(void)
 
 	if (cache_open(&c, dir) != NULL)
 		bail("cache");
-	ok_noerr(runcache_lookup(&hit, c, &p.v[0], &cur), "lookup of nothing");
+	ok_noerr(runcache_lookup(&hit, c, &p.v[0], &cur, NULL), "lookup of nothing");
 	ok(!hit, "a miss");
 	cache_insert_buf(&id, c, "out\n", 4);
 	cache_flush(c);
@@ -82,14 +82,14 @@ static void test_runcache__save_lookup(void)
 	free(cur.outs);
 	cur.outs = NULL;
 	cur.nouts = 0;
-	ok_noerr(runcache_lookup(&hit, c, &p.v[0], &cur), "lookup");
+	ok_noerr(runcache_lookup(&hit, c, &p.v[0], &cur, NULL), "lookup");
 	ok(hit && cur.nouts == 1 && oid_equal(&cur.outs[0].id, &id), "a hit with the outputs");
 	/* the object leaves the cache: a miss */
 	path = cache_path(c, &id);
 	chmod(path, 0644);
 	unlink(path);
 	free(path);
-	ok_noerr(runcache_lookup(&hit, c, &p.v[0], &cur), "lookup again");
+	ok_noerr(runcache_lookup(&hit, c, &p.v[0], &cur, NULL), "lookup again");
 	ok(!hit && cur.nouts == 0, "an entry whose objects are gone is a miss");
 	/* a damaged entry is a miss, not an error */
 	path = malloc(strlen(dir) + 64);
@@ -101,7 +101,7 @@ static void test_runcache__save_lookup(void)
 		if (system(cmd) != 0)
 			diag("could not damage");
 	}
-	ok_noerr(runcache_lookup(&hit, c, &p.v[0], &cur), "a damaged entry");
+	ok_noerr(runcache_lookup(&hit, c, &p.v[0], &cur, NULL), "a damaged entry");
 	ok(!hit, "is a miss");
 	free(path);
 	cache_close(c);
