@@ -30,12 +30,18 @@ void opt_usage_line(struct buf *b, const struct cmd_entry *ce)
 
 	buf_addf(b, "usage: cairn %s", ce->name);
 	for (i = 0; i < n; i++) {
+		/* an option its help calls required is shown without brackets */
+		bool required = strstr(o[i].help, "(required)") != NULL;
+
+		buf_adds(b, required ? " " : " [");
 		if (o[i].short_name)
-			buf_addf(b, " [-%c%s%s]", o[i].short_name, o[i].arg ? " " : "",
-				 o[i].arg ? o[i].arg : "");
+			buf_addf(b, "-%c", o[i].short_name);
 		else
-			buf_addf(b, " [--%s%s%s]", o[i].long_name, o[i].arg ? "=" : "",
-				 o[i].arg ? o[i].arg : "");
+			buf_addf(b, "--%s", o[i].long_name);
+		if (o[i].arg)
+			buf_addf(b, " %s", o[i].arg);
+		if (!required)
+			buf_addch(b, ']');
 	}
 	if (ce->args && *ce->args)
 		buf_addf(b, " %s", ce->args);
