@@ -109,6 +109,13 @@ const struct cairn_error *cmd_cache_lock(struct lock **out, struct cmd_ctx *c, b
 /* Parse a -j/--jobs value: a positive number (USAGE otherwise). */
 const struct cairn_error *cmd_jobs(int *out, const char *text);
 
+/*
+ * The value to store for key: value itself, or for a credential given as
+ * "-" the first line of standard input (so it shows in no process list or
+ * shell history). Caller frees *out.
+ */
+const struct cairn_error *cmd_setting_value(char **out, const char *key, const char *value);
+
 /* The hint line after a change of pointer files: "git add -A -- 'a' 'b'". */
 void cmd_hint_git_add(const char *const *paths, size_t n);
 

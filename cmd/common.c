@@ -154,6 +154,36 @@ static char *cmd_base64(const unsigned char *s, size_t n)
 	return buf_detach(&b);
 }
 
+const struct cairn_error *cmd_setting_value(char **out, const char *key, const char *value)
+{
+	struct buf b = BUF_INIT;
+	int ch;
+
+	*out = NULL;
+	if (strcmp(value, "-") != 0 || !config_key_is_secret(key)) {
+		*out = xstrdup(value);
+		return NULL;
+	}
+	buf_init(&b);
+	while ((ch = getchar()) != EOF && ch != '\n') {
+		if (b.len >= 4096) {
+			buf_release(&b);
+			return err_new(CAIRN_ERR_FAILED, "the value of '%s' on standard input is too long",
+				       key);
+		}
+		buf_addch(&b, (char)ch);
+	}
+	if (b.len && b.s[b.len - 1] == '\r')
+		b.s[--b.len] = '\0';
+	if (b.len == 0) {
+		buf_release(&b);
+		return err_new(CAIRN_ERR_FAILED, "'-' reads the value of '%s' from standard input, "
+						"which gave none", key);
+	}
+	*out = buf_detach(&b);
+	return NULL;
+}
+
 json_t *cmd_json_count(uint64_t v)
 {
 	return json_integer(v > (uint64_t)INT64_MAX ? INT64_MAX : (json_int_t)v);

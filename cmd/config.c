@@ -141,11 +141,16 @@ static const struct cairn_error *cmd_config_run(struct cmd_ctx *c, struct config
 	} else if (c->argc == 1) {
 		e = config_get(c, cfg, level, key);
 	} else {
+		char *value = NULL;
+
 		e = config_write_level(&wl, level, key);
 		if (e == NULL)
-			e = remote_cfg_check_value(key, c->argv[1]);
+			e = cmd_setting_value(&value, key, c->argv[1]);
 		if (e == NULL)
-			e = config_set(cfg, wl, key, c->argv[1]);
+			e = remote_cfg_check_value(key, value);
+		if (e == NULL)
+			e = config_set(cfg, wl, key, value);
+		free(value);
 		if (e == NULL && wl == CONFIG_LOCAL && !level && !c->quiet)
 			cmd_note("'%s' is a credential: written to .cairn/config.local", key);
 	}

@@ -84,11 +84,15 @@ static const struct cairn_error *remote_modify(struct cmd_ctx *c, struct config 
 {
 	const struct cairn_error *e;
 	enum config_level used;
+	char *value;
 
 	if (strcasecmp(c->argv[2], "url") == 0 &&
 	    (e = remote_check_url(c->argv[1], c->argv[3])) != NULL)
 		return e;
-	e = remote_cfg_set(&used, cfg, remote_level(c), c->argv[1], c->argv[2], c->argv[3]);
+	if ((e = cmd_setting_value(&value, c->argv[2], c->argv[3])) != NULL)
+		return e;
+	e = remote_cfg_set(&used, cfg, remote_level(c), c->argv[1], c->argv[2], value);
+	free(value);
 	if (e == NULL && used != remote_level(c) && !c->quiet)
 		cmd_note("'%s' is a credential: written to .cairn/config.local", c->argv[2]);
 	return e;

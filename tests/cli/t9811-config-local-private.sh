@@ -41,4 +41,15 @@ expect_success 'the umask of the command is left as it was for other files' '
 	test "$(mode .cairn/config)" = 644
 '
 
+expect_success 'a credential given as - is read from standard input (not in ps or history)' '
+	printf "FROMSTDIN\n" | cairn remote modify s3 secret_access_key - 2>err &&
+	grep_q "secretAccessKey = FROMSTDIN$" .cairn/config.local && no_grep FROMSTDIN err &&
+	printf "KEYID\r\n" | cairn config remote.s3.access_key_id - &&
+	grep_q "accessKeyId = KEYID$" .cairn/config.local &&
+	must_fail --code=1 cairn remote modify s3 secret_access_key - </dev/null 2>err &&
+	grep_q "^cairn: error: .-. reads the value of .secret_access_key. from standard input, which gave none$" err &&
+	grep_q "secretAccessKey = FROMSTDIN$" .cairn/config.local &&
+	cairn remote modify s3 region - </dev/null && grep_q "region = -$" .cairn/config
+'
+
 test_done
