@@ -401,8 +401,15 @@ const struct cairn_error *cache_writer_new(struct cache_writer **out, struct cac
 			break;
 		free(w->tmp); /* left by an earlier process with the same pid */
 	}
+	if (w->fd >= 0 && tempfile_is_dying()) { /* made after the exit cleanup swept */
+		close(w->fd);
+		unlink(w->tmp);
+		w->fd = -1;
+		errno = EINTR;
+	}
 	if (w->fd < 0) {
-		e = err_errno("create temp file in '%s'", dir);
+		e = errno == EINTR ? err_new(CAIRN_ERR_CANCELLED, "interrupted")
+				   : err_errno("create temp file in '%s'", dir);
 		free(dir);
 		free(w->tmp);
 		free(w);

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #define TEMPFILE_SLOTS 256
@@ -39,12 +40,22 @@ struct tempfile_dir {
 static struct tempfile_dir tempfile_dirs[TEMPFILE_DIRS];
 static atomic_int tempfile_used; /* live or claimed file slots */
 static atomic_int tempfile_ndirs; /* folder slots ever claimed (never freed) */
+static atomic_int tempfile_dying;  /* the cleanup has begun: no new temp file may stay */
+
+bool tempfile_is_dying(void)
+{
+	return atomic_load(&tempfile_dying) != 0;
+}
 
 int tempfile_register(const char *path)
 {
 	size_t len = strlen(path);
 	int i;
 
+	if (atomic_load(&tempfile_dying)) { /* made after the cleanup began: it goes now */
+		unlink(path);
+		return -1;
+	}
 	if (len >= TEMPFILE_PATH_MAX || atomic_load(&tempfile_used) >= TEMPFILE_SLOTS)
 		return -1; /* table full: the file is still removed by its owner */
 	for (i = 0; i < TEMPFILE_SLOTS; i++) {
@@ -124,8 +135,10 @@ static int tempfile_sweep_dir(const char *dir, const char *prefix)
 
 void tempfile_cleanup_all(void)
 {
+	struct timespec pause = { 0, 5000000 };
 	int i, pass;
 
+	atomic_store(&tempfile_dying, 1);
 	/* the slots are 4 KiB apart: reading them all would fault in every page */
 	for (i = 0; i < TEMPFILE_SLOTS && atomic_load(&tempfile_used) > 0; i++)
 		if (atomic_load(&tempfile_table[i].state) == 2)
@@ -146,4 +159,12 @@ void tempfile_cleanup_all(void)
 		if (gone == 0)
 			break;
 	}
+	/*
+	 * A thread whose file appeared during the last pass removes it itself
+	 * (tempfile_is_dying); give it the moment to, and look once more.
+	 */
+	nanosleep(&pause, NULL);
+	for (i = 0; i < TEMPFILE_DIRS; i++)
+		if (atomic_load(&tempfile_dirs[i].state) == 2)
+			tempfile_sweep_dir(tempfile_dirs[i].path, tempfile_dirs[i].prefix);
 }

@@ -6,6 +6,8 @@
 #ifndef CAIRN_CORE_TEMPFILE_H
 #define CAIRN_CORE_TEMPFILE_H
 
+#include <stdbool.h>
+
 /* Register an absolute path; returns a slot id for tempfile_forget (or -1). */
 int tempfile_register(const char *path);
 
@@ -20,7 +22,14 @@ void tempfile_forget(int id);
  */
 int tempfile_register_dir(const char *dir, const char *prefix);
 
-/* Unlink every registered path and folder entry. Safe to call from a signal handler. */
+/*
+ * Unlink every registered path and folder entry. Safe to call from a signal
+ * handler. From then on tempfile_register removes the file it is given,
+ * and a thread that made a temp file in a registered folder must check
+ * tempfile_is_dying and remove it.
+ */
 void tempfile_cleanup_all(void);
+/* Has tempfile_cleanup_all begun? */
+bool tempfile_is_dying(void);
 
 #endif

@@ -68,6 +68,15 @@ static void test_tempfile__cleanup(void)
 	ok(exists(sub, "obj-78-1") && exists(sub, "obj-77"), "another process's files stay");
 	ok(!exists(dir, "one"), "the registered file went");
 	ok(exists(dir, "kept"), "a forgotten one stays");
+	ok(tempfile_is_dying(), "the cleanup has begun");
+	touch(dir, "late");
+	{
+		char *late = xasprintf("%s/late", dir);
+
+		is_int(tempfile_register(late), -1, "a file registered after it is not kept...");
+		ok(!exists(dir, "late"), "...it is removed at once");
+		free(late);
+	}
 	free(big);
 	free(kept);
 	free(one);
