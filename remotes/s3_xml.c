@@ -110,7 +110,8 @@ int64_t s3_xml_time(const char *text)
 		return REMOTE_MTIME_UNKNOWN;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
-	if ((t = timegm(&tm)) == (time_t)-1)
+	/* past 2262 the nanoseconds do not fit: as good as no time */
+	if ((t = timegm(&tm)) == (time_t)-1 || t > INT64_MAX / 1000000000 - 1)
 		return REMOTE_MTIME_UNKNOWN;
 	return (int64_t)t * 1000000000 + ns;
 }

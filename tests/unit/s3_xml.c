@@ -108,6 +108,10 @@ static void test_s3_xml__time(void)
 	is_int(s3_xml_time("2009-10-12T17:50:30+02:00"), REMOTE_MTIME_UNKNOWN, "not UTC");
 	is_int(s3_xml_time("2009-13-12T17:50:30Z"), REMOTE_MTIME_UNKNOWN, "month 13");
 	is_int(s3_xml_time("yesterday"), REMOTE_MTIME_UNKNOWN, "words");
+	/* found by tests/fuzz/s3_xml: ns since the epoch overflowed int64 (UB) */
+	is_int(s3_xml_time("9999-12-31T23:59:59Z"), REMOTE_MTIME_UNKNOWN, "year 9999");
+	is_int(s3_xml_time("2262-04-11T23:47:16.999Z"), REMOTE_MTIME_UNKNOWN, "just past int64 ns");
+	is_int(s3_xml_time("2262-04-10T23:47:16Z"), 9223285636000000000LL, "the last day that fits");
 }
 
 static void test_s3_xml__multipart(void)
