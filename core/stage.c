@@ -355,8 +355,10 @@ static const struct cairn_error *stage_params(struct stage *s, const struct stag
 		yaml_node_pair_t *pr;
 
 		if (item->type == YAML_SCALAR_NODE) {
-			if (*stage_scalar(item) == '\0')
-				return stage_bad(sp, item, "empty parameter name");
+			if (*stage_scalar(item) == '\0') {
+				e = stage_bad(sp, item, "empty parameter name");
+				break; /* deffile is freed below */
+			}
 			if (deffile == NULL &&
 			    (e = stage_params_file(&deffile, sp, item, s->wdir, PARAMS_DEFAULT_FILE)))
 				break;

@@ -93,6 +93,9 @@ static void test_stage__errors(void)
 	expect_error("stages:\n  a:\n    cmd: x\n    params: {a: b}\n", "'params' must be a list",
 		     "params mapping");
 	expect_error("stages:\n  a:\n    cmd: x\n    cmd: y\n", "key 'cmd' given twice", "twice");
+	/* found by tests/fuzz/pipeline: the default params file leaked (ASan) */
+	expect_error("stages:\n  a:\n    cmd: x\n    params: [lr, '']\n",
+		     "cairn.yaml:4:18: empty parameter name", "an empty key after a key");
 	expect_error("stages:\n  a:\n    cmd: [x\n", "cairn.yaml:", "malformed YAML");
 	expect_error("stages: 3\n", "'stages' must be a mapping", "stages scalar");
 	expect_error("foo: 1\n", "unknown top-level key 'foo'", "unknown top-level key");
