@@ -140,20 +140,10 @@ static yaml_node_t *lockfile_node(const struct lockfile_parse *lp, int id)
 	return yaml_document_get_node(lp->doc, id);
 }
 
-/* The key of pair pr when an earlier pair of mapping m has it too, else NULL. */
-static const char *lockfile_dup_key(const struct lockfile_parse *lp, const yaml_node_t *m,
-				    const yaml_node_pair_t *pr)
+/* True when pr is the pair yjson_dup_key found in m (its key is an earlier one's). */
+static bool lockfile_dup(const yaml_node_t *m, const yaml_node_pair_t *pr, size_t dup)
 {
-	const char *k = lockfile_scalar(lockfile_node(lp, pr->key));
-	const yaml_node_pair_t *q;
-
-	for (q = m->data.mapping.pairs.start; k && q < pr; q++) {
-		const char *o = lockfile_scalar(lockfile_node(lp, q->key));
-
-		if (o && strcmp(o, k) == 0)
-			return k;
-	}
-	return NULL;
+	return (size_t)(pr - m->data.mapping.pairs.start) == dup;
 }
 
 /* A size or count: decimal, at most INT64_MAX (the largest off_t, and JSON's integers). */
@@ -207,9 +197,11 @@ static const struct cairn_error *lockfile_entries(struct lockfile_entry **out, s
 		yaml_node_pair_t *pr;
 		bool has_id = false, has_size = false;
 		const char *why;
+		size_t dup;
 
 		if (m->type != YAML_MAPPING_NODE)
 			return lockfile_bad(lp, m, "an entry of '%s' must be a mapping", key);
+		dup = yjson_dup_key(lp->doc, m);
 		XGROW(*out, *nout + 1, cap);
 		en = &(*out)[(*nout)++];
 		memset(en, 0, sizeof(*en));
@@ -219,7 +211,7 @@ static const struct cairn_error *lockfile_entries(struct lockfile_entry **out, s
 
 			if (k == NULL)
 				return lockfile_bad(lp, kn, "keys must be strings");
-			if (lockfile_dup_key(lp, m, pr))
+			if (lockfile_dup(m, pr, dup))
 				return lockfile_bad(lp, kn, "key '%s' given twice", k);
 			if (strcmp(k, "path") == 0) {
 				if (s == NULL || en->path)
@@ -279,19 +271,21 @@ static const struct cairn_error *lockfile_stage(struct lockfile_stage *s,
 	const struct cairn_error *e = NULL;
 	yaml_node_pair_t *pr;
 	const char *why;
+	size_t dup;
 
 	s->name = xstrdup(lockfile_scalar(kn));
 	if ((why = stage_name_check(s->name)) != NULL)
 		return lockfile_bad(lp, kn, "bad stage name '%s': %s", s->name, why);
 	if (m->type != YAML_MAPPING_NODE)
 		return lockfile_bad(lp, m, "stage '%s' must be a mapping", s->name);
+	dup = yjson_dup_key(lp->doc, m);
 	for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top && !e; pr++) {
 		yaml_node_t *k = lockfile_node(lp, pr->key), *v = lockfile_node(lp, pr->value);
 		const char *ks = lockfile_scalar(k), *vs = lockfile_scalar(v);
 
 		if (ks == NULL)
 			return lockfile_bad(lp, k, "keys must be strings");
-		if (lockfile_dup_key(lp, m, pr))
+		if (lockfile_dup(m, pr, dup))
 			return lockfile_bad(lp, k, "key '%s' given twice in stage '%s'", ks, s->name);
 		if (strcmp(ks, "cmd") == 0) {
 			yaml_node_item_t *it;
@@ -335,15 +329,17 @@ static const struct cairn_error *lockfile_stage(struct lockfile_stage *s,
 			s->version = xstrdup(vs ? vs : "");
 		} else if (strcmp(ks, "git") == 0) {
 			yaml_node_pair_t *gp;
+			size_t gdup;
 
 			if (v->type != YAML_MAPPING_NODE)
 				return lockfile_bad(lp, v, "'git' must be a mapping");
+			gdup = yjson_dup_key(lp->doc, v);
 			for (gp = v->data.mapping.pairs.start; gp < v->data.mapping.pairs.top; gp++) {
 				const char *gk = lockfile_scalar(lockfile_node(lp, gp->key));
 				yaml_node_t *gvn = lockfile_node(lp, gp->value);
 				const char *gv = lockfile_scalar(gvn);
 
-				if (lockfile_dup_key(lp, v, gp))
+				if (lockfile_dup(v, gp, gdup))
 					return lockfile_bad(lp, lockfile_node(lp, gp->key),
 							    "key '%s' given twice", gk);
 				if (gk && strcmp(gk, "commit") == 0) {
@@ -376,6 +372,7 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 	yaml_node_t *top, *stages = NULL;
 	yaml_node_pair_t *pr;
 	struct lockfile_parse lp;
+	size_t dup;
 
 	memset(lk, 0, sizeof(*lk));
 	lk->exists = true;
@@ -395,11 +392,12 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 		e = lockfile_bad(&lp, top, "the top level must be a mapping");
 		goto done;
 	}
+	dup = yjson_dup_key(&doc, top);
 	for (pr = top->data.mapping.pairs.start; pr < top->data.mapping.pairs.top; pr++) {
 		const char *k = lockfile_scalar(lockfile_node(&lp, pr->key));
 		yaml_node_t *v = lockfile_node(&lp, pr->value);
 
-		if (lockfile_dup_key(&lp, top, pr)) {
+		if (lockfile_dup(top, pr, dup)) {
 			e = lockfile_bad(&lp, lockfile_node(&lp, pr->key), "key '%s' given twice", k);
 			goto done;
 		}
@@ -418,6 +416,7 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 		e = lockfile_bad(&lp, stages, "'stages' must be a mapping");
 		goto done;
 	}
+	dup = yjson_dup_key(&doc, stages);
 	for (pr = stages->data.mapping.pairs.start; pr < stages->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = lockfile_node(&lp, pr->key);
 		struct lockfile_stage s;
@@ -426,7 +425,7 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 			e = lockfile_bad(&lp, k, "stage names must be strings");
 			goto done;
 		}
-		if (lockfile_find(lk, lockfile_scalar(k))) {
+		if (lockfile_dup(stages, pr, dup)) {
 			e = lockfile_bad(&lp, k, "stage '%s' is recorded twice", lockfile_scalar(k));
 			goto done;
 		}
@@ -436,7 +435,8 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 			lockfile_stage_release(&s);
 			goto done;
 		}
-		lockfile_put(lk, &s);
+		XGROW(lk->v, lk->n + 1, lk->cap); /* a new name: no lockfile_put search */
+		lk->v[lk->n++] = s;
 	}
 done:
 	yaml_document_delete(&doc);

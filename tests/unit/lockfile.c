@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/lockfile.h"
 #include "core/out.h"
 #include "core/ptr.h"
@@ -130,6 +131,51 @@ static void test_lockfile__errors(void)
 		     "a duplicate top-level key");
 }
 
+/*
+ * Hostile sizes: duplicate keys were found by comparing each key with every
+ * earlier one, and stages by a scan per stage (200,000 keys: minutes);
+ * aliases could repeat one list of entries for every stage.
+ */
+static void test_lockfile__hostile_sizes(void)
+{
+	struct lockfile lk;
+	const struct cairn_error *e;
+	struct buf b = BUF_INIT;
+	int i;
+
+	buf_init(&b);
+	for (i = 0; i < 200000; i++)
+		buf_addf(&b, "k%d: 1\n", i);
+	buf_adds(&b, "k7: 2\n");
+	e = lockfile_parse(&lk, b.s, b.len, "cairn.lock");
+	ok(e && strstr(e->msg, "cairn.lock:200001:1: key 'k7' given twice"),
+	   "200,000 top-level keys and a duplicate");
+	lockfile_release(&lk);
+	buf_reset(&b);
+	buf_adds(&b, "stages:\n");
+	for (i = 0; i < 100000; i++)
+		buf_addf(&b, "  s%d: {cmd: x}\n", i);
+	e = lockfile_parse(&lk, b.s, b.len, "cairn.lock");
+	ok(e == NULL && lk.n == 100000, "100,000 stages");
+	lockfile_release(&lk);
+	buf_adds(&b, "  s5: {cmd: y}\n");
+	e = lockfile_parse(&lk, b.s, b.len, "cairn.lock");
+	ok(e && strstr(e->msg, "cairn.lock:100002:3: stage 's5' is recorded twice"),
+	   "and one recorded twice");
+	lockfile_release(&lk);
+	buf_reset(&b);
+	buf_adds(&b, "stages:\n  s0:\n    cmd: &c [x");
+	for (i = 1; i < 2000; i++)
+		buf_adds(&b, ", x");
+	buf_adds(&b, "]\n");
+	for (i = 1; i < 1000; i++)
+		buf_addf(&b, "  s%d: {cmd: *c}\n", i);
+	e = lockfile_parse(&lk, b.s, b.len, "cairn.lock");
+	ok(e && strstr(e->msg, "aliases expand too far"), "one aliased cmd list in 1000 stages");
+	lockfile_release(&lk);
+	buf_release(&b);
+}
+
 static void test_lockfile__outs(void)
 {
 	struct lockfile lk;
@@ -153,6 +199,7 @@ int main(void)
 {
 	TAP_RUN(test_lockfile__roundtrip);
 	TAP_RUN(test_lockfile__errors);
+	TAP_RUN(test_lockfile__hostile_sizes);
 	TAP_RUN(test_lockfile__outs);
 	return tap_done();
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/stage.h"
 #include "tests/unit/tap.h"
 
@@ -103,6 +104,43 @@ static void test_stage__errors(void)
 		     "conflict markers");
 }
 
+/*
+ * Hostile sizes: a stage name was checked against every earlier stage
+ * (quadratic), and one aliased list of 100,000 deps could be given to
+ * every stage (hundreds of GB from a 1 MB cairn.yaml).
+ */
+static void test_stage__hostile_sizes(void)
+{
+	struct pipeline p;
+	const struct cairn_error *e;
+	struct buf b = BUF_INIT;
+	int i;
+
+	buf_init(&b);
+	buf_adds(&b, "stages:\n");
+	for (i = 0; i < 100000; i++)
+		buf_addf(&b, "  s%d: {cmd: x}\n", i);
+	ok_noerr(parse(&p, b.s), "100,000 stages");
+	is_int(p.n, 100000, "all of them");
+	pipeline_release(&p);
+	buf_adds(&b, "  s9: {cmd: y}\n");
+	e = parse(&p, b.s);
+	ok(e && strstr(e->msg, "cairn.yaml:100002:3: stage 's9' is defined twice"),
+	   "and one defined twice");
+	pipeline_release(&p);
+	buf_reset(&b);
+	buf_adds(&b, "stages:\n  s0: {cmd: x, deps: &d [d0");
+	for (i = 1; i < 100000; i++)
+		buf_addf(&b, ", d%d", i);
+	buf_adds(&b, "]}\n");
+	for (i = 1; i < 2000; i++)
+		buf_addf(&b, "  s%d: {cmd: x, deps: *d}\n", i);
+	e = parse(&p, b.s);
+	ok(e && strstr(e->msg, "aliases expand too far"), "one aliased list of deps in 2000 stages");
+	pipeline_release(&p);
+	buf_release(&b);
+}
+
 static void test_stage__append(void)
 {
 	const char *old = "# comment\nstages:\n    a:   # keep\n        cmd: x\n";
@@ -161,6 +199,7 @@ int main(void)
 {
 	TAP_RUN(test_stage__full);
 	TAP_RUN(test_stage__errors);
+	TAP_RUN(test_stage__hostile_sizes);
 	TAP_RUN(test_stage__append);
 	TAP_RUN(test_stage__norm);
 	return tap_done();
