@@ -111,6 +111,33 @@ static void test_params__alias_bomb(void)
 	buf_release(&b);
 }
 
+/*
+ * Every flattened name repeats its parents' keys: a 1 MB key above 100,000
+ * values was 100 GB of names for params_flatten (params diff, repro).
+ */
+static void test_params__flat_bomb(void)
+{
+	const struct cairn_error *e;
+	json_t *doc = NULL;
+	struct buf b = BUF_INIT;
+	int i;
+
+	buf_init(&b);
+	buf_addch(&b, '{');
+	buf_addch(&b, '"');
+	for (i = 0; i < (1 << 20); i++)
+		buf_addch(&b, 'k');
+	buf_adds(&b, "\": {\"a0\": 1");
+	for (i = 1; i < 100000; i++)
+		buf_addf(&b, ", \"a%d\": 1", i);
+	buf_adds(&b, "}}");
+	e = params_parse(&doc, b.s, b.len, "p.json");
+	is_err(e, CAIRN_ERR_FORMAT, "100 GB of flattened names");
+	ok(e && strstr(e->msg, "p.json: the dotted names of its values exceed 64 MiB"), "says why");
+	ok(doc == NULL, "no document");
+	buf_release(&b);
+}
+
 static void test_params__set_flatten(void)
 {
 	json_t *doc = load("train:\n  lr: 0.5\n", "params.yaml"), *flat;
@@ -157,6 +184,7 @@ int main(void)
 	TAP_RUN(test_params__json);
 	TAP_RUN(test_params__errors);
 	TAP_RUN(test_params__alias_bomb);
+	TAP_RUN(test_params__flat_bomb);
 	TAP_RUN(test_params__set_flatten);
 	TAP_RUN(test_params__roundtrip);
 	return tap_done();
