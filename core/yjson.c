@@ -198,13 +198,15 @@ const struct cairn_error *yjson_node(json_t **out, yaml_document_t *doc, yaml_no
 
 /*
  * The document as its readers see it, with every alias expanded: at most
- * YJSON_MAX_NODES nodes holding YJSON_MAX_BYTES of scalars, nested at most
- * twice YJSON_MAX_DEPTH (so an alias inside its own anchor ends too). A
- * few bytes of aliases could otherwise stand for a tree of billions of
- * nodes or terabytes of text ("billion laughs").
+ * YJSON_MAX_NODES nodes holding YJSON_MAX_BYTES of scalars (or what the
+ * text itself holds, when more: without aliases nothing expands), nested
+ * at most twice YJSON_MAX_DEPTH (so an alias inside its own anchor ends
+ * too). A few bytes of aliases could otherwise stand for a tree of
+ * billions of nodes or terabytes of text ("billion laughs").
  */
 struct yjson_size {
 	size_t nodes, bytes;
+	size_t max_nodes, max_bytes;
 };
 
 static const yaml_node_t *yjson_too_big(yaml_document_t *doc, yaml_node_t *n, int depth,
@@ -216,12 +218,12 @@ static const yaml_node_t *yjson_too_big(yaml_document_t *doc, yaml_node_t *n, in
 
 	if (n == NULL)
 		return NULL;
-	if (depth > 2 * YJSON_MAX_DEPTH || ++sz->nodes > YJSON_MAX_NODES)
+	if (depth > 2 * YJSON_MAX_DEPTH || ++sz->nodes > sz->max_nodes)
 		return n;
 	switch (n->type) {
 	case YAML_SCALAR_NODE:
 		sz->bytes += n->data.scalar.length;
-		return sz->bytes > YJSON_MAX_BYTES ? n : NULL;
+		return sz->bytes > sz->max_bytes ? n : NULL;
 	case YAML_SEQUENCE_NODE:
 		for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
 			if ((bad = yjson_too_big(doc, yaml_document_get_node(doc, *it), depth + 1,
@@ -245,7 +247,7 @@ const struct cairn_error *yjson_load(yaml_document_t *doc, const char *data, siz
 				     const char *name)
 {
 	const struct cairn_error *e = NULL;
-	struct yjson_size sz = { 0, 0 };
+	struct yjson_size sz = { 0, 0, YJSON_MAX_NODES, YJSON_MAX_BYTES };
 	yaml_parser_t parser;
 	const yaml_node_t *bad;
 
@@ -261,12 +263,16 @@ const struct cairn_error *yjson_load(yaml_document_t *doc, const char *data, siz
 		return e;
 	}
 	yaml_parser_delete(&parser);
+	if ((size_t)(doc->nodes.top - doc->nodes.start) > sz.max_nodes)
+		sz.max_nodes = (size_t)(doc->nodes.top - doc->nodes.start);
+	if (len > sz.max_bytes)
+		sz.max_bytes = len;
 	bad = yjson_too_big(doc, yaml_document_get_root_node(doc), 0, &sz);
 	if (bad) {
 		e = err_new(CAIRN_ERR_FORMAT, "%s:%lu:%lu: %s", name,
 			    (unsigned long)bad->start_mark.line + 1,
 			    (unsigned long)bad->start_mark.column + 1,
-			    sz.nodes > YJSON_MAX_NODES || sz.bytes > YJSON_MAX_BYTES
+			    sz.nodes > sz.max_nodes || sz.bytes > sz.max_bytes
 				    ? "too many values (aliases expand too far)"
 				    : "nested too deeply");
 		yaml_document_delete(doc);

@@ -35,8 +35,9 @@ const struct cairn_error *yjson_parse(json_t **out, const char *data, size_t len
 /*
  * Load the first YAML document of data into *doc (libyaml's loader; an
  * empty text has no root node). FORMAT errors read "name:LINE:COLUMN:
- * problem", also for a document whose aliases expand past YJSON_MAX_NODES
- * or YJSON_MAX_BYTES or nest past twice YJSON_MAX_DEPTH. On success the
+ * problem", also for a document whose aliases expand it past
+ * YJSON_MAX_NODES nodes or YJSON_MAX_BYTES of scalars (or its own nodes and
+ * length, when more) or nest past twice YJSON_MAX_DEPTH. On success the
  * caller frees doc with yaml_document_delete.
  */
 const struct cairn_error *yjson_load(yaml_document_t *doc, const char *data, size_t len,
