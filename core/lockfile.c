@@ -68,27 +68,41 @@ void lockfile_release(struct lockfile *lk)
 
 
 
+/* The first record whose name is not below name (lk->v is sorted by name). */
+static size_t lockfile_lower(const struct lockfile *lk, const char *name)
+{
+	size_t lo = 0, hi = lk->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(lk->v[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 struct lockfile_stage *lockfile_find(const struct lockfile *lk, const char *name)
 {
-	size_t i;
+	size_t i = lockfile_lower(lk, name);
 
-	for (i = 0; i < lk->n; i++)
-		if (strcmp(lk->v[i].name, name) == 0)
-			return &lk->v[i];
-	return NULL;
+	return i < lk->n && strcmp(lk->v[i].name, name) == 0 ? &lk->v[i] : NULL;
 }
 
 void lockfile_put(struct lockfile *lk, struct lockfile_stage *s)
 {
-	struct lockfile_stage *old = lockfile_find(lk, s->name);
+	size_t i = lockfile_lower(lk, s->name);
 
-	if (old) {
-		lockfile_stage_release(old);
-		*old = *s;
+	if (i < lk->n && strcmp(lk->v[i].name, s->name) == 0) {
+		lockfile_stage_release(&lk->v[i]);
 	} else {
 		XGROW(lk->v, lk->n + 1, lk->cap);
-		lk->v[lk->n++] = *s;
+		memmove(&lk->v[i + 1], &lk->v[i], (lk->n - i) * sizeof(*lk->v));
+		lk->n++;
 	}
+	lk->v[i] = *s;
 	memset(s, 0, sizeof(*s));
 }
 
@@ -104,6 +118,12 @@ bool lockfile_drop(struct lockfile *lk, const char *name)
 	memmove(&lk->v[i], &lk->v[i + 1], (lk->n - i - 1) * sizeof(*lk->v));
 	lk->n--;
 	return true;
+}
+
+static int lockfile_record_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct lockfile_stage *)a)->name,
+		      ((const struct lockfile_stage *)b)->name);
 }
 
 /* ---- parsing ---- */
@@ -435,9 +455,11 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 			lockfile_stage_release(&s);
 			goto done;
 		}
-		XGROW(lk->v, lk->n + 1, lk->cap); /* a new name: no lockfile_put search */
+		XGROW(lk->v, lk->n + 1, lk->cap); /* a new name: sorted below, not searched */
 		lk->v[lk->n++] = s;
 	}
+	if (lk->n > 1)
+		qsort(lk->v, lk->n, sizeof(*lk->v), lockfile_record_cmp);
 done:
 	yaml_document_delete(&doc);
 	if (e) {

@@ -5,6 +5,7 @@
  */
 #include "buildconf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,6 +158,17 @@ static void test_lockfile__hostile_sizes(void)
 		buf_addf(&b, "  s%d: {cmd: x}\n", i);
 	e = lockfile_parse(&lk, b.s, b.len, "cairn.lock");
 	ok(e == NULL && lk.n == 100000, "100,000 stages");
+	{
+		/* each found by a binary search (repro looks up every stage) */
+		size_t found = 0;
+		char name[32];
+
+		for (i = 0; i < 100000; i++) {
+			snprintf(name, sizeof(name), "s%d", i);
+			found += lockfile_find(&lk, name) != NULL;
+		}
+		is_int(found, 100000, "every stage found");
+	}
 	lockfile_release(&lk);
 	buf_adds(&b, "  s5: {cmd: y}\n");
 	e = lockfile_parse(&lk, b.s, b.len, "cairn.lock");
@@ -174,6 +186,27 @@ static void test_lockfile__hostile_sizes(void)
 	ok(e && strstr(e->msg, "aliases expand too far"), "one aliased cmd list in 1000 stages");
 	lockfile_release(&lk);
 	buf_release(&b);
+}
+
+/* Records stay sorted by name: parsed out of order, put and dropped. */
+static void test_lockfile__sorted(void)
+{
+	struct lockfile lk;
+	struct lockfile_stage s;
+
+	static const char text2[] = "stages:\n  c: {cmd: x}\n  a: {cmd: x}\n";
+
+	ok_noerr(lockfile_parse(&lk, text2, strlen(text2), "cairn.lock"), "parse c then a");
+	ok(lk.n == 2 && strcmp(lk.v[0].name, "a") == 0, "a first");
+	memset(&s, 0, sizeof(s));
+	s.name = strdup("b");
+	s.params = json_object();
+	lockfile_put(&lk, &s);
+	ok(lk.n == 3 && strcmp(lk.v[1].name, "b") == 0, "b put between");
+	ok(lockfile_find(&lk, "a") && lockfile_find(&lk, "b") && lockfile_find(&lk, "c") &&
+	   !lockfile_find(&lk, "bb") && !lockfile_find(&lk, ""), "found by name");
+	ok(lockfile_drop(&lk, "b") && lk.n == 2 && strcmp(lk.v[1].name, "c") == 0, "dropped");
+	lockfile_release(&lk);
 }
 
 static void test_lockfile__outs(void)
@@ -200,6 +233,7 @@ int main(void)
 	TAP_RUN(test_lockfile__roundtrip);
 	TAP_RUN(test_lockfile__errors);
 	TAP_RUN(test_lockfile__hostile_sizes);
+	TAP_RUN(test_lockfile__sorted);
 	TAP_RUN(test_lockfile__outs);
 	return tap_done();
 }

@@ -5,6 +5,7 @@
  */
 #include "buildconf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -122,6 +123,19 @@ static void test_stage__hostile_sizes(void)
 		buf_addf(&b, "  s%d: {cmd: x}\n", i);
 	ok_noerr(parse(&p, b.s), "100,000 stages");
 	is_int(p.n, 100000, "all of them");
+	{
+		/* each found by a binary search (repro, exp look stages up by name) */
+		size_t found = 0;
+		char name[32];
+
+		for (i = 0; i < 100000; i++) {
+			snprintf(name, sizeof(name), "s%d", i);
+			found += pipeline_find(&p, name) == &p.v[i];
+		}
+		is_int(found, 100000, "every stage found");
+		ok(pipeline_find(&p, "s100000") == NULL && pipeline_find(&p, "") == NULL,
+		   "no stage of other names");
+	}
 	pipeline_release(&p);
 	buf_adds(&b, "  s9: {cmd: y}\n");
 	e = parse(&p, b.s);
