@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -63,6 +64,55 @@ static char *config_global_path(void)
 	return NULL;
 }
 
+/*
+ * True when git-config text has an include or includeIf section ("[" then
+ * blanks then "include", in any case, anywhere: libgit2 also honours
+ * "[core] [include]"). libgit2 follows includes on its own, so a committed
+ * .cairn/config could make cairn read any file of the user's machine, or
+ * hang on a FIFO.
+ */
+static bool config_text_includes(const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end && (p = memchr(p, '[', (size_t)(end - p))) != NULL) {
+		p++;
+		while (p < end && (*p == ' ' || *p == '\t'))
+			p++;
+		if ((size_t)(end - p) >= 7 && strncasecmp(p, "include", 7) == 0)
+			return true;
+	}
+	return false;
+}
+
+static const struct cairn_error *config_no_includes(const char *text, size_t len,
+						    const char *what)
+{
+	if (!config_text_includes(text, len))
+		return NULL;
+	return err_hint(err_new(CAIRN_ERR_FORMAT,
+				"'%s' includes other files (include, includeIf), which a "
+				"committed config may not",
+				what),
+			"put includes in .cairn/config.local");
+}
+
+/* The committed level: read it first, and refuse includes. */
+static const struct cairn_error *config_check_repo(const char *path)
+{
+	const struct cairn_error *e;
+	struct buf b = BUF_INIT;
+
+	buf_init(&b);
+	e = fs_read_file(&b, path, CONFIG_MAX_BYTES);
+	if (err_is(e, CAIRN_ERR_NOT_FOUND))
+		e = NULL;
+	else if (e == NULL)
+		e = config_no_includes(b.s, b.len, path);
+	buf_release(&b);
+	return e;
+}
+
 const struct cairn_error *config_open(struct config **out, const char *cairn_dir)
 {
 	struct config *c = xcalloc(1, sizeof(*c));
@@ -82,6 +132,14 @@ const struct cairn_error *config_open(struct config **out, const char *cairn_dir
 	for (l = CONFIG_SYSTEM; l <= CONFIG_LOCAL; l++) {
 		if (c->paths[l] == NULL)
 			continue;
+		if (l == CONFIG_REPO) {
+			const struct cairn_error *e = config_check_repo(c->paths[l]);
+
+			if (e) {
+				config_close(c);
+				return e;
+			}
+		}
 		if (git_config_add_file_ondisk(c->cfg, c->paths[l], config_git_level(l), NULL, 0) < 0) {
 			const struct cairn_error *e = err_git("read config '%s'", c->paths[l]);
 
@@ -307,10 +365,15 @@ const struct cairn_error *config_text_foreach(const char *text, size_t len, cons
 {
 	const struct cairn_error *e;
 	git_config *cfg = NULL;
-	char *path = xasprintf("%s/config-XXXXXX", tmpdir);
-	mode_t mask = umask(077);
-	int fd = mkstemp(path), tmpid;
+	char *path;
+	mode_t mask;
+	int fd, tmpid;
 
+	if ((e = config_no_includes(text, len, ".cairn/config")) != NULL)
+		return e;
+	path = xasprintf("%s/config-XXXXXX", tmpdir);
+	mask = umask(077);
+	fd = mkstemp(path);
 	umask(mask);
 	if (fd < 0) {
 		e = err_errno("create a temp file in '%s'", tmpdir);

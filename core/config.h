@@ -16,6 +16,9 @@
 
 struct config;
 
+/* A committed .cairn/config larger than this is refused. */
+#define CONFIG_MAX_BYTES (1u << 20)
+
 enum config_level {
 	CONFIG_SYSTEM = 1, /* /etc/cairn/config */
 	CONFIG_GLOBAL,     /* the user's file */
@@ -23,7 +26,10 @@ enum config_level {
 	CONFIG_LOCAL,      /* .cairn/config.local (private) */
 };
 
-/* Open every level; cairn_dir may be NULL outside a repository. */
+/*
+ * Open every level; cairn_dir may be NULL outside a repository. The
+ * committed level (.cairn/config) may not include other files: FORMAT.
+ */
 const struct cairn_error *config_open(struct config **out, const char *cairn_dir);
 void config_close(struct config *c);
 
@@ -51,7 +57,7 @@ const struct cairn_error *config_foreach(struct config *c, enum config_level lev
  * Visit every entry of git-config text (a file's bytes read from Git; its
  * entries are given level CONFIG_REPO): libgit2 parses files only, so the
  * text goes through a private temp file in tmpdir. FORMAT when it does
- * not parse.
+ * not parse, or includes other files.
  */
 const struct cairn_error *config_text_foreach(const char *text, size_t len, const char *tmpdir,
 					      config_entry_cb cb, void *arg);

@@ -28,11 +28,6 @@ enum dag_overlap dag_overlap(const char *a, const char *b)
 
 static void dag_edge_add(struct dag_edges *e, size_t to)
 {
-	size_t i;
-
-	for (i = 0; i < e->n; i++)
-		if (e->v[i] == to)
-			return;
 	XGROW(e->v, e->n + 1, e->cap);
 	e->v[e->n++] = to;
 }
@@ -54,7 +49,55 @@ void dag_release(struct dag *d)
 struct dag_out {
 	const char *rel;
 	size_t stage;
+	size_t idx; /* position in file order */
 };
+
+/*
+ * Path order: '/' sorts below every other byte, so a path is followed by
+ * everything inside it ("a", "a/b", "a-b"), and any two overlapping
+ * outputs have an overlapping neighbour. Equal paths keep file order.
+ */
+static int dag_path_cmp(const char *a, const char *b)
+{
+	const unsigned char *x = (const unsigned char *)a, *y = (const unsigned char *)b;
+
+	for (; *x && *x == *y; x++, y++)
+		;
+	if (*x == *y)
+		return 0;
+	return (*x == '/' ? 1 : *x ? *x + 1 : 0) - (*y == '/' ? 1 : *y ? *y + 1 : 0);
+}
+
+static int dag_out_cmp(const void *a, const void *b)
+{
+	const struct dag_out *x = a, *y = b;
+	int c = dag_path_cmp(x->rel, y->rel);
+
+	return c ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static int dag_idx_cmp(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The first output not below path in path order. */
+static size_t dag_lower(const struct dag_out *o, size_t n, const char *path)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (dag_path_cmp(o[mid].rel, path) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 /* Every output and metric of every stage, with the stage that declares it. */
 static struct dag_out *dag_outputs(const struct pipeline *p, size_t *n)
@@ -70,42 +113,43 @@ static struct dag_out *dag_outputs(const struct pipeline *p, size_t *n)
 			XGROW(v, *n + 1, cap);
 			v[*n].rel = j < s->nouts ? s->outs[j].rel : s->metrics[j - s->nouts].rel;
 			v[*n].stage = i;
+			v[*n].idx = *n;
 			(*n)++;
 		}
 	}
 	return v;
 }
 
+/* o sorted in path order: neighbours are enough (no pair scan: quadratic). */
 static const struct cairn_error *dag_check_outputs(const struct pipeline *p,
 						   const struct dag_out *o, size_t n)
 {
-	size_t i, j;
+	size_t i;
 
-	for (i = 0; i < n; i++)
-		for (j = i + 1; j < n; j++) {
-			const char *si = p->v[o[i].stage].name, *sj = p->v[o[j].stage].name;
+	for (i = 0; i + 1 < n; i++) {
+		const struct dag_out *a = &o[i], *b = &o[i + 1];
+		const char *sa = p->v[a->stage].name, *sb = p->v[b->stage].name;
 
-			switch (dag_overlap(o[i].rel, o[j].rel)) {
-			case DAG_SAME:
-				if (o[i].stage == o[j].stage)
-					return err_new(CAIRN_ERR_FORMAT,
-						       "stage '%s' names output '%s' twice", si,
-						       o[i].rel);
-				return err_new(CAIRN_ERR_FORMAT,
-					       "output '%s' is produced by two stages: '%s' and '%s'",
-					       o[i].rel, si, sj);
-			case DAG_A_INSIDE_B:
-				return err_new(CAIRN_ERR_FORMAT,
-					       "output '%s' of stage '%s' is inside output '%s' of stage '%s'",
-					       o[i].rel, si, o[j].rel, sj);
-			case DAG_B_INSIDE_A:
-				return err_new(CAIRN_ERR_FORMAT,
-					       "output '%s' of stage '%s' is inside output '%s' of stage '%s'",
-					       o[j].rel, sj, o[i].rel, si);
-			default:
-				break;
-			}
+		switch (dag_overlap(a->rel, b->rel)) {
+		case DAG_SAME:
+			if (a->stage == b->stage)
+				return err_new(CAIRN_ERR_FORMAT, "stage '%s' names output '%s' twice",
+					       sa, a->rel);
+			return err_new(CAIRN_ERR_FORMAT,
+				       "output '%s' is produced by two stages: '%s' and '%s'", a->rel,
+				       sa, sb);
+		case DAG_A_INSIDE_B:
+			return err_new(CAIRN_ERR_FORMAT,
+				       "output '%s' of stage '%s' is inside output '%s' of stage '%s'",
+				       a->rel, sa, b->rel, sb);
+		case DAG_B_INSIDE_A:
+			return err_new(CAIRN_ERR_FORMAT,
+				       "output '%s' of stage '%s' is inside output '%s' of stage '%s'",
+				       b->rel, sb, a->rel, sa);
+		default:
+			break;
 		}
+	}
 	return NULL;
 }
 
@@ -160,72 +204,156 @@ static const struct cairn_error *dag_find_cycle(const struct dag *d)
 	return e;
 }
 
+/* A min-heap of stage indexes. */
+static void dag_heap_push(size_t *h, size_t *n, size_t v)
+{
+	size_t i = (*n)++;
+
+	while (i > 0 && h[(i - 1) / 2] > v) {
+		h[i] = h[(i - 1) / 2];
+		i = (i - 1) / 2;
+	}
+	h[i] = v;
+}
+
+static size_t dag_heap_pop(size_t *h, size_t *n)
+{
+	size_t top = h[0], v = h[--*n], i = 0;
+
+	for (;;) {
+		size_t c = 2 * i + 1;
+
+		if (c >= *n)
+			break;
+		if (c + 1 < *n && h[c + 1] < h[c])
+			c++;
+		if (h[c] >= v)
+			break;
+		h[i] = h[c];
+		i = c;
+	}
+	if (*n)
+		h[i] = v;
+	return top;
+}
+
 static void dag_toposort(struct dag *d)
 {
 	size_t *indeg = xcalloc(d->n ? d->n : 1, sizeof(size_t));
-	bool *done = xcalloc(d->n ? d->n : 1, sizeof(bool));
-	size_t i, k, filled = 0;
+	size_t *heap = xcalloc(d->n ? d->n : 1, sizeof(size_t));
+	size_t i, k, filled = 0, nh = 0;
 
 	d->order = xcalloc(d->n ? d->n : 1, sizeof(size_t));
 	for (i = 0; i < d->n; i++)
-		indeg[i] = d->up[i].n;
+		if ((indeg[i] = d->up[i].n) == 0)
+			dag_heap_push(heap, &nh, i);
 	while (filled < d->n) {
 		/* the first ready stage in file order: stable and readable */
-		for (i = 0; i < d->n; i++)
-			if (!done[i] && indeg[i] == 0)
-				break;
-		if (i == d->n)
+		if (nh == 0)
 			abort(); /* a cycle survived dag_find_cycle */
-		done[i] = true;
+		i = dag_heap_pop(heap, &nh);
 		d->order[filled++] = i;
 		for (k = 0; k < d->down[i].n; k++)
-			indeg[d->down[i].v[k]]--;
+			if (--indeg[d->down[i].v[k]] == 0)
+				dag_heap_push(heap, &nh, d->down[i].v[k]);
 	}
 	free(indeg);
-	free(done);
+	free(heap);
 }
 
 const struct cairn_error *dag_build(struct dag *d, const struct pipeline *p)
 {
 	const struct cairn_error *e;
 	struct dag_out *outs;
-	size_t nouts, i, j, k;
+	size_t nouts, i, j, k, nm = 0, capm = 0, *match = NULL, *mark, *stage_of;
+	struct buf pre = BUF_INIT;
 
 	memset(d, 0, sizeof(*d));
 	d->p = p;
 	d->n = p->n;
 	d->up = xcalloc(p->n ? p->n : 1, sizeof(*d->up));
 	d->down = xcalloc(p->n ? p->n : 1, sizeof(*d->down));
+	mark = xcalloc(p->n ? p->n : 1, sizeof(*mark)); /* i + 1: edge i -> stage made */
+	buf_init(&pre);
 	outs = dag_outputs(p, &nouts);
+	stage_of = xcalloc(nouts ? nouts : 1, sizeof(*stage_of));
+	for (k = 0; k < nouts; k++)
+		stage_of[k] = outs[k].stage;
+	if (nouts > 1)
+		qsort(outs, nouts, sizeof(*outs), dag_out_cmp);
 	if ((e = dag_check_outputs(p, outs, nouts)) != NULL)
 		goto fail;
 	for (i = 0; i < p->n; i++) {
 		const struct stage *s = &p->v[i];
 
 		for (j = 0; j < s->ndeps; j++) {
+			const char *dep = s->deps[j].rel, *c;
+
 			if (s->deps[j].external)
 				continue;
-			for (k = 0; k < nouts; k++) {
-				if (dag_overlap(s->deps[j].rel, outs[k].rel) == DAG_DISJOINT)
+			/* the outputs overlapping dep, in file order: dep and its parents... */
+			nm = 0;
+			for (c = dep;; c++) {
+				if (*c != '/' && *c != '\0')
 					continue;
-				if (outs[k].stage == i) {
+				buf_reset(&pre);
+				buf_add(&pre, dep, (size_t)(c - dep));
+				for (k = dag_lower(outs, nouts, pre.s);
+				     k < nouts && strcmp(outs[k].rel, pre.s) == 0; k++) {
+					XGROW(match, nm + 1, capm);
+					match[nm++] = k;
+				}
+				if (*c == '\0')
+					break;
+			}
+			/* ...and what lies inside it, right after it in path order */
+			for (k = dag_lower(outs, nouts, dep); k < nouts; k++) {
+				enum dag_overlap ov = dag_overlap(outs[k].rel, dep);
+
+				if (ov == DAG_SAME)
+					continue;
+				if (ov != DAG_A_INSIDE_B)
+					break;
+				XGROW(match, nm + 1, capm);
+				match[nm++] = k;
+			}
+			/* in file order, as the edges always were made */
+			for (k = 0; k < nm; k++)
+				match[k] = outs[match[k]].idx;
+			if (nm > 1)
+				qsort(match, nm, sizeof(*match), dag_idx_cmp);
+			for (k = 0; k < nm; k++) {
+				size_t st = stage_of[match[k]];
+
+				if (st == i) {
 					e = err_new(CAIRN_ERR_FORMAT,
 						    "stage '%s' depends on its own output '%s'", s->name,
-						    s->deps[j].rel);
+						    dep);
 					goto fail;
 				}
-				dag_edge_add(&d->up[i], outs[k].stage);
-				dag_edge_add(&d->down[outs[k].stage], i);
+				if (mark[st] != i + 1) {
+					mark[st] = i + 1;
+					dag_edge_add(&d->up[i], st);
+					dag_edge_add(&d->down[st], i);
+				}
 			}
 		}
 	}
 	if ((e = dag_find_cycle(d)) != NULL)
 		goto fail;
 	free(outs);
+	free(stage_of);
+	free(match);
+	free(mark);
+	buf_release(&pre);
 	dag_toposort(d);
 	return NULL;
 fail:
 	free(outs);
+	free(stage_of);
+	free(match);
+	free(mark);
+	buf_release(&pre);
 	dag_release(d);
 	return e;
 }

@@ -68,27 +68,41 @@ void lockfile_release(struct lockfile *lk)
 
 
 
+/* The first record whose name is not below name (lk->v is sorted by name). */
+static size_t lockfile_lower(const struct lockfile *lk, const char *name)
+{
+	size_t lo = 0, hi = lk->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(lk->v[mid].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 struct lockfile_stage *lockfile_find(const struct lockfile *lk, const char *name)
 {
-	size_t i;
+	size_t i = lockfile_lower(lk, name);
 
-	for (i = 0; i < lk->n; i++)
-		if (strcmp(lk->v[i].name, name) == 0)
-			return &lk->v[i];
-	return NULL;
+	return i < lk->n && strcmp(lk->v[i].name, name) == 0 ? &lk->v[i] : NULL;
 }
 
 void lockfile_put(struct lockfile *lk, struct lockfile_stage *s)
 {
-	struct lockfile_stage *old = lockfile_find(lk, s->name);
+	size_t i = lockfile_lower(lk, s->name);
 
-	if (old) {
-		lockfile_stage_release(old);
-		*old = *s;
+	if (i < lk->n && strcmp(lk->v[i].name, s->name) == 0) {
+		lockfile_stage_release(&lk->v[i]);
 	} else {
 		XGROW(lk->v, lk->n + 1, lk->cap);
-		lk->v[lk->n++] = *s;
+		memmove(&lk->v[i + 1], &lk->v[i], (lk->n - i) * sizeof(*lk->v));
+		lk->n++;
 	}
+	lk->v[i] = *s;
 	memset(s, 0, sizeof(*s));
 }
 
@@ -104,6 +118,12 @@ bool lockfile_drop(struct lockfile *lk, const char *name)
 	memmove(&lk->v[i], &lk->v[i + 1], (lk->n - i - 1) * sizeof(*lk->v));
 	lk->n--;
 	return true;
+}
+
+static int lockfile_record_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct lockfile_stage *)a)->name,
+		      ((const struct lockfile_stage *)b)->name);
 }
 
 /* ---- parsing ---- */
@@ -140,20 +160,10 @@ static yaml_node_t *lockfile_node(const struct lockfile_parse *lp, int id)
 	return yaml_document_get_node(lp->doc, id);
 }
 
-/* The key of pair pr when an earlier pair of mapping m has it too, else NULL. */
-static const char *lockfile_dup_key(const struct lockfile_parse *lp, const yaml_node_t *m,
-				    const yaml_node_pair_t *pr)
+/* True when pr is the pair yjson_dup_key found in m (its key is an earlier one's). */
+static bool lockfile_dup(const yaml_node_t *m, const yaml_node_pair_t *pr, size_t dup)
 {
-	const char *k = lockfile_scalar(lockfile_node(lp, pr->key));
-	const yaml_node_pair_t *q;
-
-	for (q = m->data.mapping.pairs.start; k && q < pr; q++) {
-		const char *o = lockfile_scalar(lockfile_node(lp, q->key));
-
-		if (o && strcmp(o, k) == 0)
-			return k;
-	}
-	return NULL;
+	return (size_t)(pr - m->data.mapping.pairs.start) == dup;
 }
 
 /* A size or count: decimal, at most INT64_MAX (the largest off_t, and JSON's integers). */
@@ -207,9 +217,11 @@ static const struct cairn_error *lockfile_entries(struct lockfile_entry **out, s
 		yaml_node_pair_t *pr;
 		bool has_id = false, has_size = false;
 		const char *why;
+		size_t dup;
 
 		if (m->type != YAML_MAPPING_NODE)
 			return lockfile_bad(lp, m, "an entry of '%s' must be a mapping", key);
+		dup = yjson_dup_key(lp->doc, m);
 		XGROW(*out, *nout + 1, cap);
 		en = &(*out)[(*nout)++];
 		memset(en, 0, sizeof(*en));
@@ -219,7 +231,7 @@ static const struct cairn_error *lockfile_entries(struct lockfile_entry **out, s
 
 			if (k == NULL)
 				return lockfile_bad(lp, kn, "keys must be strings");
-			if (lockfile_dup_key(lp, m, pr))
+			if (lockfile_dup(m, pr, dup))
 				return lockfile_bad(lp, kn, "key '%s' given twice", k);
 			if (strcmp(k, "path") == 0) {
 				if (s == NULL || en->path)
@@ -279,19 +291,21 @@ static const struct cairn_error *lockfile_stage(struct lockfile_stage *s,
 	const struct cairn_error *e = NULL;
 	yaml_node_pair_t *pr;
 	const char *why;
+	size_t dup;
 
 	s->name = xstrdup(lockfile_scalar(kn));
 	if ((why = stage_name_check(s->name)) != NULL)
 		return lockfile_bad(lp, kn, "bad stage name '%s': %s", s->name, why);
 	if (m->type != YAML_MAPPING_NODE)
 		return lockfile_bad(lp, m, "stage '%s' must be a mapping", s->name);
+	dup = yjson_dup_key(lp->doc, m);
 	for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top && !e; pr++) {
 		yaml_node_t *k = lockfile_node(lp, pr->key), *v = lockfile_node(lp, pr->value);
 		const char *ks = lockfile_scalar(k), *vs = lockfile_scalar(v);
 
 		if (ks == NULL)
 			return lockfile_bad(lp, k, "keys must be strings");
-		if (lockfile_dup_key(lp, m, pr))
+		if (lockfile_dup(m, pr, dup))
 			return lockfile_bad(lp, k, "key '%s' given twice in stage '%s'", ks, s->name);
 		if (strcmp(ks, "cmd") == 0) {
 			yaml_node_item_t *it;
@@ -335,15 +349,17 @@ static const struct cairn_error *lockfile_stage(struct lockfile_stage *s,
 			s->version = xstrdup(vs ? vs : "");
 		} else if (strcmp(ks, "git") == 0) {
 			yaml_node_pair_t *gp;
+			size_t gdup;
 
 			if (v->type != YAML_MAPPING_NODE)
 				return lockfile_bad(lp, v, "'git' must be a mapping");
+			gdup = yjson_dup_key(lp->doc, v);
 			for (gp = v->data.mapping.pairs.start; gp < v->data.mapping.pairs.top; gp++) {
 				const char *gk = lockfile_scalar(lockfile_node(lp, gp->key));
 				yaml_node_t *gvn = lockfile_node(lp, gp->value);
 				const char *gv = lockfile_scalar(gvn);
 
-				if (lockfile_dup_key(lp, v, gp))
+				if (lockfile_dup(v, gp, gdup))
 					return lockfile_bad(lp, lockfile_node(lp, gp->key),
 							    "key '%s' given twice", gk);
 				if (gk && strcmp(gk, "commit") == 0) {
@@ -376,6 +392,7 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 	yaml_node_t *top, *stages = NULL;
 	yaml_node_pair_t *pr;
 	struct lockfile_parse lp;
+	size_t dup;
 
 	memset(lk, 0, sizeof(*lk));
 	lk->exists = true;
@@ -395,11 +412,12 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 		e = lockfile_bad(&lp, top, "the top level must be a mapping");
 		goto done;
 	}
+	dup = yjson_dup_key(&doc, top);
 	for (pr = top->data.mapping.pairs.start; pr < top->data.mapping.pairs.top; pr++) {
 		const char *k = lockfile_scalar(lockfile_node(&lp, pr->key));
 		yaml_node_t *v = lockfile_node(&lp, pr->value);
 
-		if (lockfile_dup_key(&lp, top, pr)) {
+		if (lockfile_dup(top, pr, dup)) {
 			e = lockfile_bad(&lp, lockfile_node(&lp, pr->key), "key '%s' given twice", k);
 			goto done;
 		}
@@ -418,6 +436,7 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 		e = lockfile_bad(&lp, stages, "'stages' must be a mapping");
 		goto done;
 	}
+	dup = yjson_dup_key(&doc, stages);
 	for (pr = stages->data.mapping.pairs.start; pr < stages->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = lockfile_node(&lp, pr->key);
 		struct lockfile_stage s;
@@ -426,7 +445,7 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 			e = lockfile_bad(&lp, k, "stage names must be strings");
 			goto done;
 		}
-		if (lockfile_find(lk, lockfile_scalar(k))) {
+		if (lockfile_dup(stages, pr, dup)) {
 			e = lockfile_bad(&lp, k, "stage '%s' is recorded twice", lockfile_scalar(k));
 			goto done;
 		}
@@ -436,8 +455,11 @@ const struct cairn_error *lockfile_parse(struct lockfile *lk, const char *data, 
 			lockfile_stage_release(&s);
 			goto done;
 		}
-		lockfile_put(lk, &s);
+		XGROW(lk->v, lk->n + 1, lk->cap); /* a new name: sorted below, not searched */
+		lk->v[lk->n++] = s;
 	}
+	if (lk->n > 1)
+		qsort(lk->v, lk->n, sizeof(*lk->v), lockfile_record_cmp);
 done:
 	yaml_document_delete(&doc);
 	if (e) {

@@ -52,7 +52,7 @@ struct lockfile_stage {
 };
 
 struct lockfile {
-	struct lockfile_stage *v;
+	struct lockfile_stage *v; /* sorted by name (lockfile_find searches) */
 	size_t n, cap;
 	bool exists; /* the file was there */
 };

@@ -21,23 +21,57 @@ bool params_is_json(const char *name)
 	return n >= 5 && strcmp(name + n - 5, ".json") == 0;
 }
 
+/*
+ * The bytes of the dotted names params_flatten would make below v (whose
+ * own name is prefix bytes long), added to *total; false once past
+ * PARAMS_MAX_FLAT_BYTES. Each leaf repeats its parents' names, so a long
+ * key above many leaves could stand for terabytes of names.
+ */
+static bool params_flat_ok(const json_t *v, size_t prefix, int depth, size_t *total)
+{
+	const char *k;
+	json_t *child;
+
+	if (!json_is_object(v) || json_object_size(v) == 0 || depth > YJSON_MAX_DEPTH) {
+		*total += prefix;
+		return *total <= PARAMS_MAX_FLAT_BYTES;
+	}
+	json_object_foreach((json_t *)v, k, child)
+		if (!params_flat_ok(child, prefix + (prefix ? 1 : 0) + strlen(k), depth + 1, total))
+			return false;
+	return true;
+}
+
 const struct cairn_error *params_parse(json_t **out, const char *data, size_t len,
 				       const char *name)
 {
+	const struct cairn_error *e;
 	json_error_t je;
+	size_t total = 0;
 
-	if (!params_is_json(name))
-		return yjson_parse(out, data, len, name);
-	*out = json_loadb(data, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
-	/*
-	 * jansson holds numbers in 64-bit integers and doubles; a number past
-	 * them (an id, a seed) is valid JSON, and libyaml reads JSON too,
-	 * keeping such a number as the text it is, as it does in YAML files
-	 */
-	if (*out == NULL && (strstr(je.text, "too big") || strstr(je.text, "overflow")))
-		return yjson_parse(out, data, len, name);
-	if (*out == NULL)
-		return err_new(CAIRN_ERR_FORMAT, "%s:%d:%d: %s", name, je.line, je.column, je.text);
+	if (!params_is_json(name)) {
+		if ((e = yjson_parse(out, data, len, name)) != NULL)
+			return e;
+	} else {
+		*out = json_loadb(data, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &je);
+		/*
+		 * jansson holds numbers in 64-bit integers and doubles; a number
+		 * past them (an id, a seed) is valid JSON, and libyaml reads JSON
+		 * too, keeping such a number as the text it is, as in YAML files
+		 */
+		if (*out == NULL && (strstr(je.text, "too big") || strstr(je.text, "overflow")) &&
+		    (e = yjson_parse(out, data, len, name)) != NULL)
+			return e;
+		if (*out == NULL)
+			return err_new(CAIRN_ERR_FORMAT, "%s:%d:%d: %s", name, je.line, je.column,
+				       je.text);
+	}
+	if (!params_flat_ok(*out, 0, 0, &total)) {
+		json_decref(*out);
+		*out = NULL;
+		return err_new(CAIRN_ERR_FORMAT, "%s: the dotted names of its values exceed %u MiB",
+			       name, PARAMS_MAX_FLAT_BYTES >> 20);
+	}
 	return NULL;
 }
 

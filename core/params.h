@@ -17,13 +17,16 @@
 
 #define PARAMS_DEFAULT_FILE "params.yaml"
 #define PARAMS_MAX_BYTES (16u << 20)
+/* The dotted names of all values (params_flatten) at most, in bytes. */
+#define PARAMS_MAX_FLAT_BYTES (64u << 20)
 
 /* True when name is read as JSON (ends in .json), else YAML. */
 bool params_is_json(const char *name);
 
 /*
  * Parse a params file's text; name picks the format and names the file in
- * FORMAT errors (with line and column). Caller frees *out.
+ * FORMAT errors (with line and column). A file whose flattened names would
+ * exceed PARAMS_MAX_FLAT_BYTES is a FORMAT error. Caller frees *out.
  */
 const struct cairn_error *params_parse(json_t **out, const char *data, size_t len,
 				       const char *name);

@@ -75,7 +75,23 @@ static const struct cairn_error *rev_blob(struct buf *out, struct repo *r, const
 {
 	git_blob *blob;
 	git_object_size_t n;
+	git_object_t type;
+	git_odb *odb;
+	size_t hn;
 
+	/*
+	 * The size from the object's header first: git_blob_lookup inflates
+	 * the whole blob, and a few MB of packed zeros named x.cairn in a
+	 * clone's history are gigabytes of memory.
+	 */
+	if (git_repository_odb(&odb, r->git) < 0)
+		return err_git("read '%s' at %s", path, where);
+	if (git_odb_read_header(&hn, &type, odb, id) == 0 && hn > max) {
+		git_odb_free(odb);
+		return err_new(CAIRN_ERR_FORMAT, "'%s' at %s is too large (%llu bytes)", path, where,
+			       (unsigned long long)hn);
+	}
+	git_odb_free(odb);
 	if (git_blob_lookup(&blob, r->git, id) < 0)
 		return err_git("read '%s' at %s", path, where);
 	n = git_blob_rawsize(blob);

@@ -64,13 +64,28 @@ void pipeline_release(struct pipeline *p)
 	for (i = 0; i < p->n; i++)
 		stage_release(&p->v[i]);
 	free(p->v);
+	free(p->byname);
 	memset(p, 0, sizeof(*p));
 }
 
 struct stage *pipeline_find(const struct pipeline *p, const char *name)
 {
-	size_t i;
+	size_t i, lo = 0, hi = p->nbyname;
 
+	if (p->byname && p->nbyname == p->n) { /* the index of pipeline_parse */
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			int c = strcmp(p->v[p->byname[mid]].name, name);
+
+			if (c == 0)
+				return &p->v[p->byname[mid]];
+			if (c < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return NULL;
+	}
 	for (i = 0; i < p->n; i++)
 		if (strcmp(p->v[i].name, name) == 0)
 			return &p->v[i];
@@ -355,8 +370,10 @@ static const struct cairn_error *stage_params(struct stage *s, const struct stag
 		yaml_node_pair_t *pr;
 
 		if (item->type == YAML_SCALAR_NODE) {
-			if (*stage_scalar(item) == '\0')
-				return stage_bad(sp, item, "empty parameter name");
+			if (*stage_scalar(item) == '\0') {
+				e = stage_bad(sp, item, "empty parameter name");
+				break; /* deffile is freed below */
+			}
 			if (deffile == NULL &&
 			    (e = stage_params_file(&deffile, sp, item, s->wdir, PARAMS_DEFAULT_FILE)))
 				break;
@@ -512,6 +529,36 @@ static const struct cairn_error *stage_parse_one(struct stage *s, const struct s
 	return NULL;
 }
 
+struct pipeline_key {
+	const char *name;
+	size_t i;
+};
+
+static int pipeline_key_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct pipeline_key *)a)->name,
+		      ((const struct pipeline_key *)b)->name);
+}
+
+/* Index the stages by name for pipeline_find (names are unique here). */
+static void pipeline_index(struct pipeline *p)
+{
+	struct pipeline_key *k = xcalloc(p->n ? p->n : 1, sizeof(*k));
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		k[i].name = p->v[i].name;
+		k[i].i = i;
+	}
+	if (p->n > 1)
+		qsort(k, p->n, sizeof(*k), pipeline_key_cmp);
+	p->byname = xcalloc(p->n ? p->n : 1, sizeof(*p->byname));
+	for (i = 0; i < p->n; i++)
+		p->byname[i] = k[i].i;
+	p->nbyname = p->n;
+	free(k);
+}
+
 const struct cairn_error *pipeline_parse(struct pipeline *p, const char *data, size_t len,
 					 const char *name, const char *root)
 {
@@ -520,6 +567,7 @@ const struct cairn_error *pipeline_parse(struct pipeline *p, const char *data, s
 	yaml_node_t *top, *stages = NULL;
 	yaml_node_pair_t *pr;
 	struct stage_parse sp;
+	size_t dup;
 
 	memset(p, 0, sizeof(*p));
 	p->exists = true;
@@ -555,6 +603,7 @@ const struct cairn_error *pipeline_parse(struct pipeline *p, const char *data, s
 		e = stage_bad(&sp, stages, "'stages' must be a mapping of stage names");
 		goto done;
 	}
+	dup = yjson_dup_key(&doc, stages); /* not pipeline_find per stage: quadratic */
 	for (pr = stages->data.mapping.pairs.start; pr < stages->data.mapping.pairs.top; pr++) {
 		yaml_node_t *k = stage_node(&sp, pr->key);
 
@@ -562,7 +611,7 @@ const struct cairn_error *pipeline_parse(struct pipeline *p, const char *data, s
 			e = stage_bad(&sp, k, "stage names must be strings");
 			goto done;
 		}
-		if (pipeline_find(p, stage_scalar(k))) {
+		if ((size_t)(pr - stages->data.mapping.pairs.start) == dup) {
 			e = stage_bad(&sp, k, "stage '%s' is defined twice", stage_scalar(k));
 			goto done;
 		}
@@ -577,8 +626,10 @@ done:
 	if (e) {
 		pipeline_release(p);
 		p->exists = true;
+		return e;
 	}
-	return e;
+	pipeline_index(p);
+	return NULL;
 }
 
 const struct cairn_error *pipeline_load(struct pipeline *p, struct repo *r)

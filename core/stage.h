@@ -54,12 +54,14 @@ struct stage {
 };
 
 struct pipeline {
-	struct stage *v; /* in file order */
+	struct stage *v;  /* in file order */
 	size_t n, cap;
-	bool exists;     /* cairn.yaml was found */
+	bool exists;      /* cairn.yaml was found */
+	size_t *byname;   /* pipeline_parse's index of v by name, for pipeline_find */
+	size_t nbyname;   /* stages indexed (unused once n differs) */
 };
 
-#define PIPELINE_INIT { NULL, 0, 0, false }
+#define PIPELINE_INIT { NULL, 0, 0, false, NULL, 0 }
 
 void pipeline_release(struct pipeline *p);
 

@@ -10,13 +10,12 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/xmalloc.h"
-
-#define YJSON_MAX_NODES 1000000
 
 static bool yjson_match_int(const char *s)
 {
@@ -197,22 +196,129 @@ const struct cairn_error *yjson_node(json_t **out, yaml_document_t *doc, yaml_no
 	return yjson_conv(out, &p, n, 0);
 }
 
+/*
+ * The document as its readers see it, with every alias expanded: at most
+ * YJSON_MAX_NODES nodes holding YJSON_MAX_BYTES of scalars (or what the
+ * text itself holds, when more: without aliases nothing expands), nested
+ * at most twice YJSON_MAX_DEPTH (so an alias inside its own anchor ends
+ * too). A few bytes of aliases could otherwise stand for a tree of
+ * billions of nodes or terabytes of text ("billion laughs").
+ */
+struct yjson_size {
+	size_t nodes, bytes;
+	size_t max_nodes, max_bytes;
+};
+
+static const yaml_node_t *yjson_too_big(yaml_document_t *doc, yaml_node_t *n, int depth,
+					struct yjson_size *sz)
+{
+	yaml_node_item_t *it;
+	yaml_node_pair_t *pr;
+	const yaml_node_t *bad;
+
+	if (n == NULL)
+		return NULL;
+	if (depth > 2 * YJSON_MAX_DEPTH || ++sz->nodes > sz->max_nodes)
+		return n;
+	switch (n->type) {
+	case YAML_SCALAR_NODE:
+		sz->bytes += n->data.scalar.length;
+		return sz->bytes > sz->max_bytes ? n : NULL;
+	case YAML_SEQUENCE_NODE:
+		for (it = n->data.sequence.items.start; it < n->data.sequence.items.top; it++)
+			if ((bad = yjson_too_big(doc, yaml_document_get_node(doc, *it), depth + 1,
+						 sz)) != NULL)
+				return bad;
+		return NULL;
+	case YAML_MAPPING_NODE:
+		for (pr = n->data.mapping.pairs.start; pr < n->data.mapping.pairs.top; pr++)
+			if ((bad = yjson_too_big(doc, yaml_document_get_node(doc, pr->key), depth + 1,
+						 sz)) != NULL ||
+			    (bad = yjson_too_big(doc, yaml_document_get_node(doc, pr->value),
+						 depth + 1, sz)) != NULL)
+				return bad;
+		return NULL;
+	default:
+		return NULL;
+	}
+}
+
 const struct cairn_error *yjson_load(yaml_document_t *doc, const char *data, size_t len,
 				     const char *name)
 {
 	const struct cairn_error *e = NULL;
+	struct yjson_size sz = { 0, 0, YJSON_MAX_NODES, YJSON_MAX_BYTES };
 	yaml_parser_t parser;
+	const yaml_node_t *bad;
 
 	if (!yaml_parser_initialize(&parser))
 		abort();
 	yaml_parser_set_input_string(&parser, (const unsigned char *)data, len);
-	if (!yaml_parser_load(&parser, doc))
+	if (!yaml_parser_load(&parser, doc)) {
 		e = err_new(CAIRN_ERR_FORMAT, "%s:%lu:%lu: %s", name,
 			    (unsigned long)parser.problem_mark.line + 1,
 			    (unsigned long)parser.problem_mark.column + 1,
 			    parser.problem ? parser.problem : "malformed YAML");
+		yaml_parser_delete(&parser);
+		return e;
+	}
 	yaml_parser_delete(&parser);
+	if ((size_t)(doc->nodes.top - doc->nodes.start) > sz.max_nodes)
+		sz.max_nodes = (size_t)(doc->nodes.top - doc->nodes.start);
+	if (len > sz.max_bytes)
+		sz.max_bytes = len;
+	bad = yjson_too_big(doc, yaml_document_get_root_node(doc), 0, &sz);
+	if (bad) {
+		e = err_new(CAIRN_ERR_FORMAT, "%s:%lu:%lu: %s", name,
+			    (unsigned long)bad->start_mark.line + 1,
+			    (unsigned long)bad->start_mark.column + 1,
+			    sz.nodes > sz.max_nodes || sz.bytes > sz.max_bytes
+				    ? "too many values (aliases expand too far)"
+				    : "nested too deeply");
+		yaml_document_delete(doc);
+	}
 	return e;
+}
+
+/* qsort order of pair indices by key text (then index), for yjson_dup_key. */
+struct yjson_key {
+	const char *s;
+	size_t i;
+};
+
+static int yjson_key_cmp(const void *a, const void *b)
+{
+	const struct yjson_key *x = a, *y = b;
+	int c = strcmp(x->s, y->s);
+
+	return c ? c : x->i < y->i ? -1 : x->i > y->i;
+}
+
+size_t yjson_dup_key(yaml_document_t *doc, const yaml_node_t *m)
+{
+	size_t n = 0, i, first = SIZE_MAX;
+	struct yjson_key *v;
+	yaml_node_pair_t *pr;
+
+	if (m == NULL || m->type != YAML_MAPPING_NODE)
+		return SIZE_MAX;
+	v = xcalloc((size_t)(m->data.mapping.pairs.top - m->data.mapping.pairs.start) + 1,
+		    sizeof(*v));
+	for (pr = m->data.mapping.pairs.start; pr < m->data.mapping.pairs.top; pr++) {
+		yaml_node_t *k = yaml_document_get_node(doc, pr->key);
+
+		if (k && k->type == YAML_SCALAR_NODE) {
+			v[n].s = (const char *)k->data.scalar.value;
+			v[n++].i = (size_t)(pr - m->data.mapping.pairs.start);
+		}
+	}
+	if (n > 1)
+		qsort(v, n, sizeof(*v), yjson_key_cmp);
+	for (i = 1; i < n; i++)
+		if (strcmp(v[i - 1].s, v[i].s) == 0 && v[i].i < first)
+			first = v[i].i;
+	free(v);
+	return first;
 }
 
 const struct cairn_error *yjson_parse(json_t **out, const char *data, size_t len,

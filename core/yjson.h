@@ -11,6 +11,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 #include <yaml.h>
@@ -20,6 +21,9 @@
 
 /* Nesting limit for parsed and emitted values. */
 #define YJSON_MAX_DEPTH 64
+/* A loaded document, aliases expanded: nodes and scalar bytes at most. */
+#define YJSON_MAX_NODES 1000000
+#define YJSON_MAX_BYTES (64u << 20)
 
 /*
  * Parse the first YAML document of data (empty text is null). FORMAT errors
@@ -31,10 +35,20 @@ const struct cairn_error *yjson_parse(json_t **out, const char *data, size_t len
 /*
  * Load the first YAML document of data into *doc (libyaml's loader; an
  * empty text has no root node). FORMAT errors read "name:LINE:COLUMN:
- * problem". On success the caller frees doc with yaml_document_delete.
+ * problem", also for a document whose aliases expand it past
+ * YJSON_MAX_NODES nodes or YJSON_MAX_BYTES of scalars (or its own nodes and
+ * length, when more) or nest past twice YJSON_MAX_DEPTH. On success the
+ * caller frees doc with yaml_document_delete.
  */
 const struct cairn_error *yjson_load(yaml_document_t *doc, const char *data, size_t len,
 				     const char *name);
+
+/*
+ * The index of the first pair of mapping m whose (scalar) key an earlier
+ * pair has too, or SIZE_MAX; O(n log n), where a scan per key would be
+ * quadratic in a hostile file's keys.
+ */
+size_t yjson_dup_key(yaml_document_t *doc, const yaml_node_t *m);
 
 /* Convert one node of a loaded document; same rules and error text as yjson_parse. */
 const struct cairn_error *yjson_node(json_t **out, yaml_document_t *doc, yaml_node_t *n,

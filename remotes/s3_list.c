@@ -76,8 +76,9 @@ static const struct cairn_error *s3_lw_key(const char *key, int64_t mtime_ns, vo
 	free(l->last);
 	l->last = xstrdup(key);
 	l->last_id = id;
-	if (mtime_ns != REMOTE_MTIME_UNKNOWN)
-		mtime_ns += l->skew; /* by our clock, as gc.grace is */
+	if (mtime_ns != REMOTE_MTIME_UNKNOWN) /* by our clock, as gc.grace is */
+		mtime_ns = l->skew > 0 && mtime_ns > INT64_MAX - l->skew ? INT64_MAX
+									 : mtime_ns + l->skew;
 	return l->lb->cb(&id, mtime_ns, l->lb->arg);
 }
 
@@ -93,7 +94,10 @@ static int64_t s3_lw_skew(const struct net_req *r)
 	time_t t = date ? curl_getdate(date, NULL) : -1;
 
 	free(date);
-	return t < 0 ? 0 : fs_now_ns() - (int64_t)t * 1000000000;
+	/* a Date past 2262 has no nanoseconds in int64: as good as none */
+	if (t < 0 || t > INT64_MAX / 1000000000 - 1)
+		return 0;
+	return fs_now_ns() - (int64_t)t * 1000000000;
 }
 
 /* Split the rest of the top listing into one listing per folder. */

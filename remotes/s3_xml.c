@@ -20,10 +20,23 @@
 
 #define S3_XML_OPTS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 
+/* libxml2's messages: none (core and remotes never print). */
+static void s3_xml_quiet(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
 static xmlDoc *s3_xml_parse(const char *body, size_t len)
 {
 	if (body == NULL || len == 0 || len > INT_MAX)
 		return NULL;
+	/*
+	 * XML_PARSE_NOERROR does not cover encoding and I/O errors, which
+	 * libxml2 prints through its generic handler (per thread):
+	 * "encoding error : input conversion failed ..." on stderr
+	 */
+	xmlSetGenericErrorFunc(NULL, s3_xml_quiet);
 	return xmlReadMemory(body, (int)len, "s3.xml", NULL, S3_XML_OPTS);
 }
 
@@ -110,7 +123,8 @@ int64_t s3_xml_time(const char *text)
 		return REMOTE_MTIME_UNKNOWN;
 	tm.tm_year -= 1900;
 	tm.tm_mon -= 1;
-	if ((t = timegm(&tm)) == (time_t)-1)
+	/* past 2262 the nanoseconds do not fit: as good as no time */
+	if ((t = timegm(&tm)) == (time_t)-1 || t > INT64_MAX / 1000000000 - 1)
 		return REMOTE_MTIME_UNKNOWN;
 	return (int64_t)t * 1000000000 + ns;
 }

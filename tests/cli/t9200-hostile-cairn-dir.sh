@@ -50,6 +50,16 @@ expect_success '.cairn/config committed as a symlink: refused before it is read 
 	echo "[core]" >want && cmp_expected want "$TRASH/cfg"
 '
 
+# libgit2 follows include.path on its own: a committed include read any
+# file of the user's, and one naming a FIFO hung every command
+expect_success '.cairn/config that includes another file: refused before it is followed' '
+	mkfifo "$TRASH/fifo" && new_repo t7 && cd t7 &&
+	printf "[core] [include]\n\tpath = %s\n" "$TRASH/fifo" >>.cairn/config &&
+	git add .cairn/config && git commit -qm hostile && cd .. && git clone -q t7 t7.clone &&
+	cd t7.clone && must_fail --code=1 cairn status 2>err &&
+	grep_q "includes other files" err && grep_q "config.local" err
+'
+
 expect_success 'a stage whose wdir is a symlink out of the work tree never runs' '
 	new_repo t6 && cd t6 && ln -s "$OUT" data &&
 	cat >cairn.yaml <<-EOT &&

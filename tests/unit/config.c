@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/config.h"
 #include "core/error.h"
@@ -132,6 +134,16 @@ static const struct cairn_error *count(const char *name, const char *value,
 	return NULL;
 }
 
+static const struct cairn_error *count_any(const char *name, const char *value,
+					   enum config_level level, void *arg)
+{
+	(void)name;
+	(void)value;
+	(void)level;
+	(void)arg;
+	return NULL;
+}
+
 static void test_config__set_unset(void)
 {
 	struct config *c = open_all();
@@ -156,6 +168,48 @@ static void test_config__set_unset(void)
 	config_close(c);
 }
 
+/*
+ * A committed .cairn/config with an include: libgit2 follows it to any
+ * file, and hung on a FIFO (any command of a hostile clone). Refused before
+ * libgit2 reads it, in every spelling libgit2 honours; config.local may.
+ */
+static void test_config__no_includes(void)
+{
+	static const char *const hostile[] = { "[include]", "[Include]", "[core] [include]",
+					       "[includeIf \"gitdir:/\"]", NULL };
+	const struct cairn_error *e;
+	struct config *c = NULL;
+	char fifo[4096], cdir[4096], text[8192];
+	char *s = NULL;
+	int i;
+
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	snprintf(cdir, sizeof(cdir), "%s/.cairn", dir);
+	if (mkfifo(fifo, 0600) < 0)
+		bail("mkfifo");
+	for (i = 0; hostile[i]; i++) {
+		snprintf(text, sizeof(text), "%s\n\tpath = %s\n", hostile[i], fifo);
+		put(".cairn/config", text);
+		e = config_open(&c, cdir);
+		is_err(e, CAIRN_ERR_FORMAT, "an include in .cairn/config is refused, not followed");
+		ok(e && strstr(e->msg, "includes other files"), "says why");
+		e = config_text_foreach(text, strlen(text), dir, count_any, NULL);
+		is_err(e, CAIRN_ERR_FORMAT, "and in staged text (pre-commit)");
+	}
+	snprintf(text, sizeof(text), "%s/extra", dir);
+	put("extra", "[core]\n\tname = extra\n");
+	put(".cairn/config", "[core]\n\tname = repo\n");
+	snprintf(text, sizeof(text), "[include]\n\tpath = %s/extra\n", dir);
+	put(".cairn/config.local", text);
+	ok_noerr(config_open(&c, cdir), "config.local may include");
+	ok_noerr(config_get_str(&s, c, "core.name"), "read core.name");
+	is_str(s, "extra", "from the included file");
+	free(s);
+	config_close(c);
+	put(".cairn/config.local", "");
+	unlink(fifo);
+}
+
 int main(void)
 {
 	char path[4096];
@@ -174,6 +228,7 @@ int main(void)
 	TAP_RUN(test_config__env);
 	TAP_RUN(test_config__types);
 	TAP_RUN(test_config__set_unset);
+	TAP_RUN(test_config__no_includes);
 	tap_rmtree(dir);
 	return tap_done();
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/dag.h"
 #include "core/stage.h"
 #include "tests/unit/tap.h"
@@ -101,10 +102,60 @@ static void test_dag__outputs(void)
 	is_int(dag_overlap("ab", "a"), DAG_DISJOINT, "a prefix is not a parent");
 }
 
+/*
+ * A hostile cairn.yaml of many stages: every output was compared with every
+ * other one, every dependency with every output, and the run order picked
+ * by a scan per stage (20,000 stages: 3 s; the 4 MB a cairn.yaml may hold:
+ * minutes). Outputs are now sorted in path order ('/' first), where
+ * overlapping outputs are neighbours.
+ */
+static void test_dag__many_stages(void)
+{
+	struct pipeline p;
+	struct dag d;
+	struct buf b = BUF_INIT;
+	const struct cairn_error *e;
+	size_t i, inorder = 0;
+
+	buf_init(&b);
+	buf_adds(&b, "stages:\n");
+	for (i = 0; i < 100000; i++) /* a chain, listed from its end */
+		buf_addf(&b, "  s%zu: {cmd: x, deps: [o%zu/f], outs: [o%zu]}\n", 99999 - i,
+			 99999 - i - 1, 99999 - i);
+	ok_noerr(build(&p, &d, b.s), "100,000 stages in a chain");
+	for (i = 0; i < d.n; i++)
+		inorder += strcmp(p.v[d.order[i]].name + 1, "") != 0 &&
+			   (size_t)atol(p.v[d.order[i]].name + 1) == i;
+	is_int(inorder, 100000, "run in chain order");
+	dag_release(&d);
+	pipeline_release(&p);
+	buf_release(&b);
+	/* neighbours in path order: "a" < "a/c" < "a-b" */
+	e = build(&p, &d, "stages:\n  x: {cmd: x, outs: [a]}\n  y: {cmd: x, outs: [a-b]}\n"
+			  "  z: {cmd: x, outs: [a/c]}\n");
+	ok(e && strstr(e->msg, "output 'a/c' of stage 'z' is inside output 'a' of stage 'x'"),
+	   "an output inside another, with a sibling between them bytewise");
+	pipeline_release(&p);
+	e = build(&p, &d, "stages:\n  x: {cmd: x, outs: [q, a]}\n  y: {cmd: x, outs: [a]}\n");
+	ok(e && strstr(e->msg, "output 'a' is produced by two stages: 'x' and 'y'"),
+	   "two stages, named in file order");
+	pipeline_release(&p);
+	ok_noerr(build(&p, &d, "stages:\n  u: {cmd: x, deps: [d, d/x/y, e], outs: [u]}\n"
+			       "  w: {cmd: x, outs: [d/x]}\n  v: {cmd: x, outs: [d-1, d/a]}\n"
+			       "  t: {cmd: x, outs: [e/1]}\n"),
+		 "dependencies on folders, files inside outputs, and neighbours");
+	is_int(d.up[0].n, 3, "u depends on w, v and t once each");
+	ok(d.up[0].n == 3 && d.up[0].v[0] == 1 && d.up[0].v[1] == 2 && d.up[0].v[2] == 3,
+	   "in file order");
+	dag_release(&d);
+	pipeline_release(&p);
+}
+
 int main(void)
 {
 	TAP_RUN(test_dag__diamond);
 	TAP_RUN(test_dag__cycles);
 	TAP_RUN(test_dag__outputs);
+	TAP_RUN(test_dag__many_stages);
 	return tap_done();
 }

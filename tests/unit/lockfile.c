@@ -5,9 +5,11 @@
  */
 #include "buildconf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/lockfile.h"
 #include "core/out.h"
 #include "core/ptr.h"
@@ -130,6 +132,83 @@ static void test_lockfile__errors(void)
 		     "a duplicate top-level key");
 }
 
+/*
+ * Hostile sizes: duplicate keys were found by comparing each key with every
+ * earlier one, and stages by a scan per stage (200,000 keys: minutes);
+ * aliases could repeat one list of entries for every stage.
+ */
+static void test_lockfile__hostile_sizes(void)
+{
+	struct lockfile lk;
+	const struct cairn_error *e;
+	struct buf b = BUF_INIT;
+	int i;
+
+	buf_init(&b);
+	for (i = 0; i < 200000; i++)
+		buf_addf(&b, "k%d: 1\n", i);
+	buf_adds(&b, "k7: 2\n");
+	e = lockfile_parse(&lk, b.s, b.len, "cairn.lock");
+	ok(e && strstr(e->msg, "cairn.lock:200001:1: key 'k7' given twice"),
+	   "200,000 top-level keys and a duplicate");
+	lockfile_release(&lk);
+	buf_reset(&b);
+	buf_adds(&b, "stages:\n");
+	for (i = 0; i < 100000; i++)
+		buf_addf(&b, "  s%d: {cmd: x}\n", i);
+	e = lockfile_parse(&lk, b.s, b.len, "cairn.lock");
+	ok(e == NULL && lk.n == 100000, "100,000 stages");
+	{
+		/* each found by a binary search (repro looks up every stage) */
+		size_t found = 0;
+		char name[32];
+
+		for (i = 0; i < 100000; i++) {
+			snprintf(name, sizeof(name), "s%d", i);
+			found += lockfile_find(&lk, name) != NULL;
+		}
+		is_int(found, 100000, "every stage found");
+	}
+	lockfile_release(&lk);
+	buf_adds(&b, "  s5: {cmd: y}\n");
+	e = lockfile_parse(&lk, b.s, b.len, "cairn.lock");
+	ok(e && strstr(e->msg, "cairn.lock:100002:3: stage 's5' is recorded twice"),
+	   "and one recorded twice");
+	lockfile_release(&lk);
+	buf_reset(&b);
+	buf_adds(&b, "stages:\n  s0:\n    cmd: &c [x");
+	for (i = 1; i < 2000; i++)
+		buf_adds(&b, ", x");
+	buf_adds(&b, "]\n");
+	for (i = 1; i < 1000; i++)
+		buf_addf(&b, "  s%d: {cmd: *c}\n", i);
+	e = lockfile_parse(&lk, b.s, b.len, "cairn.lock");
+	ok(e && strstr(e->msg, "aliases expand too far"), "one aliased cmd list in 1000 stages");
+	lockfile_release(&lk);
+	buf_release(&b);
+}
+
+/* Records stay sorted by name: parsed out of order, put and dropped. */
+static void test_lockfile__sorted(void)
+{
+	struct lockfile lk;
+	struct lockfile_stage s;
+
+	static const char text2[] = "stages:\n  c: {cmd: x}\n  a: {cmd: x}\n";
+
+	ok_noerr(lockfile_parse(&lk, text2, strlen(text2), "cairn.lock"), "parse c then a");
+	ok(lk.n == 2 && strcmp(lk.v[0].name, "a") == 0, "a first");
+	memset(&s, 0, sizeof(s));
+	s.name = strdup("b");
+	s.params = json_object();
+	lockfile_put(&lk, &s);
+	ok(lk.n == 3 && strcmp(lk.v[1].name, "b") == 0, "b put between");
+	ok(lockfile_find(&lk, "a") && lockfile_find(&lk, "b") && lockfile_find(&lk, "c") &&
+	   !lockfile_find(&lk, "bb") && !lockfile_find(&lk, ""), "found by name");
+	ok(lockfile_drop(&lk, "b") && lk.n == 2 && strcmp(lk.v[1].name, "c") == 0, "dropped");
+	lockfile_release(&lk);
+}
+
 static void test_lockfile__outs(void)
 {
 	struct lockfile lk;
@@ -153,6 +232,8 @@ int main(void)
 {
 	TAP_RUN(test_lockfile__roundtrip);
 	TAP_RUN(test_lockfile__errors);
+	TAP_RUN(test_lockfile__hostile_sizes);
+	TAP_RUN(test_lockfile__sorted);
 	TAP_RUN(test_lockfile__outs);
 	return tap_done();
 }

@@ -87,6 +87,70 @@ static void test_params__errors(void)
 	is_err(e, CAIRN_ERR_NOT_FOUND, "a missing file");
 }
 
+/*
+ * Aliases that expand a small file into a huge tree: 1000 bytes repeated by
+ * 100,000 aliases were 100 MB of strings, and a 100 KB string behind 100,000
+ * aliases 10 GB (out of memory). Refused by yjson_load's expansion budget.
+ */
+static void test_params__alias_bomb(void)
+{
+	const struct cairn_error *e;
+	json_t *doc = NULL;
+	struct buf b = BUF_INIT;
+	int i;
+
+	buf_init(&b);
+	buf_adds(&b, "a: &a \"");
+	for (i = 0; i < 1000; i++)
+		buf_addch(&b, 'x');
+	buf_adds(&b, "\"\nb: [*a");
+	for (i = 1; i < 100000; i++)
+		buf_adds(&b, ", *a");
+	buf_adds(&b, "]\n");
+	e = params_parse(&doc, b.s, b.len, "p.yaml");
+	is_err(e, CAIRN_ERR_FORMAT, "100 MB of aliased strings");
+	ok(e && strstr(e->msg, "aliases expand too far"), "says why");
+	buf_reset(&b);
+	/* 10 levels of 10 aliases each: 10^10 values from 300 bytes */
+	buf_adds(&b, "l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n");
+	for (i = 1; i < 10; i++)
+		buf_addf(&b, "l%d: &l%d [*l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d, *l%d]\n",
+			 i, i, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1, i - 1);
+	e = params_parse(&doc, b.s, b.len, "p.yaml");
+	is_err(e, CAIRN_ERR_FORMAT, "a billion laughs");
+	ok_noerr(params_parse(&doc, "a: &a [1, 2]\nb: *a\n", 19, "p.yaml"), "a modest alias");
+	is_int(json_array_size(json_object_get(doc, "b")), 2, "expanded");
+	json_decref(doc);
+	buf_release(&b);
+}
+
+/*
+ * Every flattened name repeats its parents' keys: a 1 MB key above 100,000
+ * values was 100 GB of names for params_flatten (params diff, repro).
+ */
+static void test_params__flat_bomb(void)
+{
+	const struct cairn_error *e;
+	json_t *doc = NULL;
+	struct buf b = BUF_INIT;
+	int i;
+
+	buf_init(&b);
+	buf_addch(&b, '{');
+	buf_addch(&b, '"');
+	for (i = 0; i < (1 << 20); i++)
+		buf_addch(&b, 'k');
+	buf_adds(&b, "\": {\"a0\": 1");
+	for (i = 1; i < 100000; i++)
+		buf_addf(&b, ", \"a%d\": 1", i);
+	buf_adds(&b, "}}");
+	e = params_parse(&doc, b.s, b.len, "p.json");
+	is_err(e, CAIRN_ERR_FORMAT, "100 GB of flattened names");
+	ok(e && strstr(e->msg, "p.json: the dotted names of its values exceed 64 MiB"), "says why");
+	ok(doc == NULL, "no document");
+	buf_release(&b);
+}
+
 static void test_params__set_flatten(void)
 {
 	json_t *doc = load("train:\n  lr: 0.5\n", "params.yaml"), *flat;
@@ -133,6 +197,8 @@ int main(void)
 	TAP_RUN(test_params__json);
 	TAP_RUN(test_params__json_huge_numbers);
 	TAP_RUN(test_params__errors);
+	TAP_RUN(test_params__alias_bomb);
+	TAP_RUN(test_params__flat_bomb);
 	TAP_RUN(test_params__set_flatten);
 	TAP_RUN(test_params__roundtrip);
 	return tap_done();

@@ -5,8 +5,12 @@
  */
 #include "buildconf.h"
 
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/buf.h"
 #include "core/xmalloc.h"
@@ -108,6 +112,10 @@ static void test_s3_xml__time(void)
 	is_int(s3_xml_time("2009-10-12T17:50:30+02:00"), REMOTE_MTIME_UNKNOWN, "not UTC");
 	is_int(s3_xml_time("2009-13-12T17:50:30Z"), REMOTE_MTIME_UNKNOWN, "month 13");
 	is_int(s3_xml_time("yesterday"), REMOTE_MTIME_UNKNOWN, "words");
+	/* found by tests/fuzz/s3_xml: ns since the epoch overflowed int64 (UB) */
+	is_int(s3_xml_time("9999-12-31T23:59:59Z"), REMOTE_MTIME_UNKNOWN, "year 9999");
+	is_int(s3_xml_time("2262-04-11T23:47:16.999Z"), REMOTE_MTIME_UNKNOWN, "just past int64 ns");
+	is_int(s3_xml_time("2262-04-10T23:47:16Z"), 9223285636000000000LL, "the last day that fits");
 }
 
 static void test_s3_xml__multipart(void)
@@ -166,6 +174,43 @@ static void test_s3_xml__hostile(void)
 	ok(!s3_xml_error(&e, "\0\0\0", 3), "binary garbage");
 }
 
+/*
+ * A body in UCS-4 with an invalid code unit: libxml2 printed "encoding
+ * error : input conversion failed ..." on stderr despite XML_PARSE_NOERROR
+ * (found by tests/fuzz/s3_xml). The readers stay silent.
+ */
+static void test_s3_xml__quiet(void)
+{
+	static const char body[] = "\0\0\0<\0\0\0a\0\0\0>\x02\0\0\0";
+	struct s3_xml_error e;
+	char *dir = tap_tmpdir(), *path = xasprintf("%s/stderr", dir);
+	bool truncated;
+	char *next = NULL;
+	FILE *f;
+	long size = -1;
+	int saved = dup(2), fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+
+	if (saved < 0 || fd < 0)
+		bail("cannot redirect stderr");
+	fflush(stderr);
+	dup2(fd, 2);
+	close(fd);
+	ok(!s3_xml_error(&e, body, sizeof(body) - 1), "not an error document");
+	ok(s3_xml_list(&truncated, &next, body, sizeof(body) - 1, NULL, NULL) != NULL,
+	   "not a listing");
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	if ((f = fopen(path, "r")) != NULL) {
+		fseek(f, 0, SEEK_END);
+		size = ftell(f);
+		fclose(f);
+	}
+	is_int(size, 0, "nothing printed");
+	free(path);
+	tap_rmtree(dir);
+}
+
 static void test_s3_xml__escape(void)
 {
 	struct buf b = BUF_INIT;
@@ -188,6 +233,7 @@ int main(void)
 	TAP_RUN(test_s3_xml__multipart);
 	TAP_RUN(test_s3_xml__delete);
 	TAP_RUN(test_s3_xml__hostile);
+	TAP_RUN(test_s3_xml__quiet);
 	TAP_RUN(test_s3_xml__escape);
 	return tap_done();
 }

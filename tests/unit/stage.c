@@ -5,9 +5,11 @@
  */
 #include "buildconf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/buf.h"
 #include "core/stage.h"
 #include "tests/unit/tap.h"
 
@@ -93,11 +95,64 @@ static void test_stage__errors(void)
 	expect_error("stages:\n  a:\n    cmd: x\n    params: {a: b}\n", "'params' must be a list",
 		     "params mapping");
 	expect_error("stages:\n  a:\n    cmd: x\n    cmd: y\n", "key 'cmd' given twice", "twice");
+	/* found by tests/fuzz/pipeline: the default params file leaked (ASan) */
+	expect_error("stages:\n  a:\n    cmd: x\n    params: [lr, '']\n",
+		     "cairn.yaml:4:18: empty parameter name", "an empty key after a key");
 	expect_error("stages:\n  a:\n    cmd: [x\n", "cairn.yaml:", "malformed YAML");
 	expect_error("stages: 3\n", "'stages' must be a mapping", "stages scalar");
 	expect_error("foo: 1\n", "unknown top-level key 'foo'", "unknown top-level key");
 	expect_error("<<<<<<< a\nstages:\n=======\n>>>>>>> b\n", "contains merge conflict markers",
 		     "conflict markers");
+}
+
+/*
+ * Hostile sizes: a stage name was checked against every earlier stage
+ * (quadratic), and one aliased list of 100,000 deps could be given to
+ * every stage (hundreds of GB from a 1 MB cairn.yaml).
+ */
+static void test_stage__hostile_sizes(void)
+{
+	struct pipeline p;
+	const struct cairn_error *e;
+	struct buf b = BUF_INIT;
+	int i;
+
+	buf_init(&b);
+	buf_adds(&b, "stages:\n");
+	for (i = 0; i < 100000; i++)
+		buf_addf(&b, "  s%d: {cmd: x}\n", i);
+	ok_noerr(parse(&p, b.s), "100,000 stages");
+	is_int(p.n, 100000, "all of them");
+	{
+		/* each found by a binary search (repro, exp look stages up by name) */
+		size_t found = 0;
+		char name[32];
+
+		for (i = 0; i < 100000; i++) {
+			snprintf(name, sizeof(name), "s%d", i);
+			found += pipeline_find(&p, name) == &p.v[i];
+		}
+		is_int(found, 100000, "every stage found");
+		ok(pipeline_find(&p, "s100000") == NULL && pipeline_find(&p, "") == NULL,
+		   "no stage of other names");
+	}
+	pipeline_release(&p);
+	buf_adds(&b, "  s9: {cmd: y}\n");
+	e = parse(&p, b.s);
+	ok(e && strstr(e->msg, "cairn.yaml:100002:3: stage 's9' is defined twice"),
+	   "and one defined twice");
+	pipeline_release(&p);
+	buf_reset(&b);
+	buf_adds(&b, "stages:\n  s0: {cmd: x, deps: &d [d0");
+	for (i = 1; i < 100000; i++)
+		buf_addf(&b, ", d%d", i);
+	buf_adds(&b, "]}\n");
+	for (i = 1; i < 2000; i++)
+		buf_addf(&b, "  s%d: {cmd: x, deps: *d}\n", i);
+	e = parse(&p, b.s);
+	ok(e && strstr(e->msg, "aliases expand too far"), "one aliased list of deps in 2000 stages");
+	pipeline_release(&p);
+	buf_release(&b);
 }
 
 static void test_stage__append(void)
@@ -158,6 +213,7 @@ int main(void)
 {
 	TAP_RUN(test_stage__full);
 	TAP_RUN(test_stage__errors);
+	TAP_RUN(test_stage__hostile_sizes);
 	TAP_RUN(test_stage__append);
 	TAP_RUN(test_stage__norm);
 	return tap_done();
