@@ -208,18 +208,41 @@ static const struct cairn_error *tree_manifest_read(struct manifest *m, const st
 	return e;
 }
 
+static const struct cairn_error *tree_too_big(const struct oid *id)
+{
+	return err_new(CAIRN_ERR_FAILED,
+		       "manifest %s: the folder holds more than %d entries, more than cairn "
+		       "loads at once",
+		       oid_hex(id), TREE_MAX_ENTRIES);
+}
+
+/* left: the entries the whole load may still build (TREE_MAX_ENTRIES at the root) */
 static const struct cairn_error *tree_load_rec(struct tree **out, const struct cache *c,
 					       const struct oid *id, int depth, uint64_t *size,
-					       uint64_t *nfiles)
+					       uint64_t *nfiles, uint64_t *left)
 {
 	const struct cairn_error *e;
 	struct manifest m = MANIFEST_INIT;
 	struct tree *t;
+	uint64_t need;
 	size_t i;
 	const char *why;
 
 	if ((e = tree_manifest_read(&m, c, id, depth)) != NULL)
 		return e;
+	/*
+	 * Its entries and the files its folders declare (checked as they
+	 * load), before anything is built: a bomb is refused at its top.
+	 */
+	need = m.n;
+	for (i = 0; i < m.n && need <= *left; i++)
+		if (m.entries[i].type == MANIFEST_DIR)
+			need += m.entries[i].nfiles < *left ? m.entries[i].nfiles : *left;
+	if (need > *left) {
+		manifest_release(&m);
+		return tree_too_big(id);
+	}
+	*left -= m.n;
 	t = tree_new();
 	*size = 0;
 	*nfiles = 0;
@@ -244,7 +267,7 @@ static const struct cairn_error *tree_load_rec(struct tree **out, const struct c
 		} else if (me->type == MANIFEST_DIR) {
 			uint64_t s, n;
 
-			if ((e = tree_load_rec(&te->sub, c, &me->id, depth + 1, &s, &n)) != NULL)
+			if ((e = tree_load_rec(&te->sub, c, &me->id, depth + 1, &s, &n, left)) != NULL)
 				break;
 			if (s != me->size || n != me->nfiles) {
 				e = err_new(CAIRN_ERR_FORMAT,
@@ -363,9 +386,9 @@ const struct cairn_error *tree_load(struct tree **out, const struct cache *c,
 				    const struct oid *root)
 {
 	const struct cairn_error *e;
-	uint64_t size, nfiles;
+	uint64_t size, nfiles, left = TREE_MAX_ENTRIES;
 
-	if ((e = tree_load_rec(out, c, root, 0, &size, &nfiles)) != NULL)
+	if ((e = tree_load_rec(out, c, root, 0, &size, &nfiles, &left)) != NULL)
 		return e;
 	if ((e = tree_check_links(*out, "")) != NULL) {
 		tree_free(*out);

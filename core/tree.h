@@ -16,6 +16,13 @@
 #include "core/oid.h"
 
 #define TREE_MAX_DEPTH 256
+/*
+ * Entries (files, symlinks, folders) tree_load builds for one tracked
+ * folder: manifests may name one sub-manifest many times, so a few small
+ * objects can declare billions of files; past this (some GiB of memory)
+ * the folder is refused instead of exhausting memory.
+ */
+#define TREE_MAX_ENTRIES 20000000
 
 struct cache;
 

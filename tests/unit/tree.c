@@ -352,6 +352,42 @@ static void test_tree__load_hostile(void)
 	tree_free(t);
 }
 
+/* Manifests that name one sub-manifest many times: 10^8 files from three small objects. */
+static void test_tree__load_bomb(void)
+{
+	struct buf b = BUF_INIT;
+	struct tree *t = NULL;
+	struct oid level[3];
+	const struct cairn_error *e;
+	unsigned long long files = 100;
+	int k, i;
+
+	buf_init(&b);
+	buf_adds(&b, "{\"entries\":[");
+	for (i = 0; i < 100; i++)
+		buf_addf(&b, "%s{\"name\":\"f%04d\",\"sha256\":\"2d711642b726b04401627ca9fbac32f5c8530fb1903cc4db02258717921a4881\",\"size\":1,\"type\":\"file\"}",
+			 i ? "," : "", i);
+	buf_adds(&b, "],\"version\":1}");
+	store(&level[0], b.s);
+	for (k = 1; k < 3; k++) {
+		buf_reset(&b);
+		buf_adds(&b, "{\"entries\":[");
+		for (i = 0; i < 1000; i++)
+			buf_addf(&b, "%s{\"name\":\"d%04d\",\"nfiles\":%llu,\"sha256\":\"%s\",\"size\":%llu,\"type\":\"dir\"}",
+				 i ? "," : "", i, files, hexof(&level[k - 1]), files);
+		buf_adds(&b, "],\"version\":1}");
+		store(&level[k], b.s);
+		files *= 1000;
+	}
+	ok_noerr(tree_load(&t, cache, &level[1]), "100,000 files from two manifests load");
+	tree_free(t);
+	t = NULL;
+	e = tree_load(&t, cache, &level[2]);
+	ok(e && t == NULL && strstr(e->msg, "more than 20000000 entries"),
+	   "10^8 are refused before they are built");
+	buf_release(&b);
+}
+
 static void test_tree__load_corrupt(void)
 {
 	struct tree *t = NULL;
@@ -386,6 +422,7 @@ int main(void)
 	TAP_RUN(test_tree__seal_stores_and_loads);
 	TAP_RUN(test_tree__diff);
 	TAP_RUN(test_tree__load_hostile);
+	TAP_RUN(test_tree__load_bomb);
 	TAP_RUN(test_tree__load_corrupt);
 	cache_close(cache);
 	tap_rmtree(dir);
