@@ -2,8 +2,8 @@
  * push.c: cairn push [PATH...]: send the objects tracked outputs need to a
  * remote: file objects first, then manifests leaves first, asking the
  * remote what it has (nothing it holds is sent again); --verify then reads
- * every object back and sends a damaged one again. Takes no lock: it only reads the cache. See
- * cairn-push(1).
+ * every object back and sends a damaged one again. Takes no lock: it only
+ * reads the cache. See cairn-push(1).
  */
 #include "buildconf.h"
 

@@ -405,11 +405,11 @@ const struct cairn_error *cache_writer_new(struct cache_writer **out, struct cac
 		close(w->fd);
 		unlink(w->tmp);
 		w->fd = -1;
-		errno = EINTR;
+		e = err_new(CAIRN_ERR_CANCELLED, "interrupted");
 	}
 	if (w->fd < 0) {
-		e = errno == EINTR ? err_new(CAIRN_ERR_CANCELLED, "interrupted")
-				   : err_errno("create temp file in '%s'", dir);
+		if (e == NULL)
+			e = err_errno("create temp file in '%s'", dir);
 		free(dir);
 		free(w->tmp);
 		free(w);

@@ -342,15 +342,17 @@ static const struct cairn_error *rev_index_open(git_index **idx, struct repo *r,
 	return NULL;
 }
 
-const struct cairn_error *rev_index_read_file(struct buf *out, bool *found, struct repo *r,
-					      const char *path, int stage, size_t max)
+/* The bytes of path at stage in the index file at index_path (NULL: the repository's). */
+static const struct cairn_error *rev_index_read(struct buf *out, bool *found, struct repo *r,
+						const char *index_path, const char *path, int stage,
+						size_t max)
 {
-	const struct cairn_error *e = NULL;
+	const struct cairn_error *e;
 	const git_index_entry *ent;
 	git_index *idx;
 
 	*found = false;
-	if ((e = rev_index_open(&idx, r, NULL)) != NULL)
+	if ((e = rev_index_open(&idx, r, index_path)) != NULL)
 		return e;
 	ent = git_index_get_bypath(idx, path, stage);
 	if (ent && (ent->mode == GIT_FILEMODE_BLOB || ent->mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
@@ -359,6 +361,12 @@ const struct cairn_error *rev_index_read_file(struct buf *out, bool *found, stru
 	}
 	git_index_free(idx);
 	return e;
+}
+
+const struct cairn_error *rev_index_read_file(struct buf *out, bool *found, struct repo *r,
+					      const char *path, int stage, size_t max)
+{
+	return rev_index_read(out, found, r, NULL, path, stage, max);
 }
 
 const struct cairn_error *rev_index_file_pointers(struct out_list *l, struct repo *r,
@@ -377,18 +385,5 @@ const struct cairn_error *rev_index_file_pointers(struct out_list *l, struct rep
 const struct cairn_error *rev_index_file_read(struct buf *out, bool *found, struct repo *r,
 					      const char *index_path, const char *path, size_t max)
 {
-	const struct cairn_error *e;
-	const git_index_entry *ent;
-	git_index *idx;
-
-	*found = false;
-	if ((e = rev_index_open(&idx, r, index_path)) != NULL)
-		return e;
-	ent = git_index_get_bypath(idx, path, 0);
-	if (ent && (ent->mode == GIT_FILEMODE_BLOB || ent->mode == GIT_FILEMODE_BLOB_EXECUTABLE)) {
-		e = rev_blob(out, r, &ent->id, max, path, "the index");
-		*found = e == NULL;
-	}
-	git_index_free(idx);
-	return e;
+	return rev_index_read(out, found, r, index_path, path, 0, max);
 }

@@ -133,6 +133,17 @@ static int tempfile_sweep_dir(const char *dir, const char *prefix)
 	return gone;
 }
 
+/* One sweep of every registered folder; the number of files removed. */
+static int tempfile_sweep_all(void)
+{
+	int i, gone = 0;
+
+	for (i = 0; i < TEMPFILE_DIRS; i++)
+		if (atomic_load(&tempfile_dirs[i].state) == 2)
+			gone += tempfile_sweep_dir(tempfile_dirs[i].path, tempfile_dirs[i].prefix);
+	return gone;
+}
+
 void tempfile_cleanup_all(void)
 {
 	struct timespec pause = { 0, 5000000 };
@@ -149,22 +160,13 @@ void tempfile_cleanup_all(void)
 	 * Other threads may still be making the file of the item they are on:
 	 * sweep again until a pass finds nothing (a few passes at most).
 	 */
-	for (pass = 0; pass < TEMPFILE_SWEEPS; pass++) {
-		int gone = 0;
-
-		for (i = 0; i < TEMPFILE_DIRS; i++)
-			if (atomic_load(&tempfile_dirs[i].state) == 2)
-				gone += tempfile_sweep_dir(tempfile_dirs[i].path,
-							   tempfile_dirs[i].prefix);
-		if (gone == 0)
+	for (pass = 0; pass < TEMPFILE_SWEEPS; pass++)
+		if (tempfile_sweep_all() == 0)
 			break;
-	}
 	/*
 	 * A thread whose file appeared during the last pass removes it itself
 	 * (tempfile_is_dying); give it the moment to, and look once more.
 	 */
 	nanosleep(&pause, NULL);
-	for (i = 0; i < TEMPFILE_DIRS; i++)
-		if (atomic_load(&tempfile_dirs[i].state) == 2)
-			tempfile_sweep_dir(tempfile_dirs[i].path, tempfile_dirs[i].prefix);
+	tempfile_sweep_all();
 }

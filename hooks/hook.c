@@ -173,7 +173,6 @@ static const struct cairn_error *hook_all_cached(bool *yes, struct cache *c, con
 }
 
 #define HOOK_CONFIG_FILE ".cairn/config"
-#define HOOK_CONFIG_MAX_BYTES (1 << 20)
 
 struct hook_secrets {
 	size_t *problems;
@@ -210,7 +209,7 @@ static const struct cairn_error *hook_staged_secrets(size_t *problems, struct wo
 
 	buf_init(&b);
 	e = rev_index_file_read(&b, &found, w->repo, index_file, HOOK_CONFIG_FILE,
-				HOOK_CONFIG_MAX_BYTES);
+				CONFIG_MAX_BYTES);
 	if (e == NULL && found)
 		e = config_text_foreach(b.s, b.len, w->repo->tmp_dir, hook_secret_entry, &s);
 	if (err_is(e, CAIRN_ERR_FORMAT))

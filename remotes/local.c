@@ -316,8 +316,10 @@ static const struct cairn_error *local_batch(struct local_run *run, size_t n, pa
 
 /* ---- exists ---- */
 
-/* Present: a regular file under the object's name (in fan-out folder fanfd) with the expected size. */
-/* A regular file of the item's size under its name; *mtime_ns (may be NULL) gets its age. */
+/*
+ * Present: a regular file under the object's name (in fan-out folder fanfd)
+ * with the expected size; *mtime_ns (may be NULL) gets its modification time.
+ */
 static bool local_present(int fanfd, const struct remote_item *it, int64_t *mtime_ns)
 {
 	char name[CAIRN_OID_HEXLEN - 1];
@@ -859,21 +861,14 @@ static const struct cairn_error *local_refresh_one(void *arg, size_t i, int thre
 	struct local_run *run = arg;
 	struct remote_item *it = &run->items[i];
 	char name[CAIRN_OID_HEXLEN - 1];
-	const struct cairn_error *e;
-	struct stat st;
-	int64_t mt;
 	int fanfd;
 
 	(void)thread;
 	it->state = REMOTE_DONE;
-	if ((e = local_fan(&fanfd, run, &it->id, false)) != NULL || fanfd < 0)
+	if (local_fan(&fanfd, run, &it->id, false) != NULL || fanfd < 0)
 		return NULL; /* push found it, so this is rare; leave it to the next push */
 	local_objname(name, &it->id);
-	if (fstatat(fanfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0 || !S_ISREG(st.st_mode))
-		return NULL;
-	mt = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
-	if (mt + REMOTE_FRESH_NS < fs_now_ns())
-		(void)utimensat(fanfd, name, NULL, AT_SYMLINK_NOFOLLOW); /* another user's: may fail */
+	(void)utimensat(fanfd, name, NULL, AT_SYMLINK_NOFOLLOW); /* another user's: may fail */
 	return NULL;
 }
 

@@ -21,10 +21,10 @@
 struct cache;
 struct cache_writer;
 struct net;
+struct net_req;
 
 /* seconds a transfer may go without a byte before it counts as stalled */
 #define NET_TIMEOUT_DEFAULT 60
-struct net_req;
 
 /* Set up the easy handle for one attempt: URL, method, r->hdrs, body. */
 typedef const struct cairn_error *(*net_setup_cb)(struct net_req *r, CURL *easy);

@@ -92,18 +92,15 @@ struct remote_ops {
 	const struct cairn_error *(*del)(struct remote *r, struct remote_item *items, size_t n,
 					 const struct remote_batch *b);
 	/*
-	 * Renew the age of each item a push found on the remote and did not
-	 * send, when it is older than REMOTE_FRESH_NS, so that a gc --cloud
-	 * elsewhere keeps it for gc.grace while the commit naming it is made.
-	 * Best effort: an object that cannot be touched is left as it is.
-	 * NULL when the backend cannot do it cheaply.
+	 * Renew the age of each item (objects a push found on the remote, did
+	 * not send, and found old), so that a gc --cloud elsewhere keeps them
+	 * for gc.grace while the commit naming them is made. Best effort: an
+	 * object that cannot be touched is left as it is. NULL when the
+	 * backend cannot do it cheaply.
 	 */
 	const struct cairn_error *(*refresh)(struct remote *r, struct remote_item *items, size_t n,
 					     const struct remote_batch *b);
 };
-
-/* objects older than this are renewed by refresh (a push that reuses them) */
-#define REMOTE_FRESH_NS (600LL * 1000000000LL)
 
 /* The part of every backend's handle that callers may read; backends embed it first. */
 struct remote {

@@ -456,13 +456,16 @@ static const struct cairn_error *xfer_push_manifests(struct xplan *p)
 	return e;
 }
 
+/* objects a push relies on and finds older than this are renewed on the remote */
+#define XFER_FRESH_NS (600LL * 1000000000LL)
+
 /*
  * Renew the age of the planned objects the remote holds that are older than
- * REMOTE_FRESH_NS, or of unknown age (idx: room for the whole plan).
+ * XFER_FRESH_NS, or of unknown age (idx: room for the whole plan).
  */
 static const struct cairn_error *xfer_refresh(struct xplan *p, size_t *idx)
 {
-	int64_t old = fs_now_ns() - REMOTE_FRESH_NS;
+	int64_t old = fs_now_ns() - XFER_FRESH_NS;
 	size_t i, n;
 
 	for (i = n = 0; i < p->ids.n; i++)
