@@ -66,8 +66,6 @@ void lockfile_release(struct lockfile *lk)
 	memset(lk, 0, sizeof(*lk));
 }
 
-
-
 /* The first record whose name is not below name (lk->v is sorted by name). */
 static size_t lockfile_lower(const struct lockfile *lk, const char *name)
 {
